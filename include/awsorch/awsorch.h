@@ -1,0 +1,9 @@
+/* awsorch: everything public, in one include. */
+#ifndef AWSORCH_AWSORCH_H
+#define AWSORCH_AWSORCH_H
+
+#include "core.h"
+#include "credentials.h"
+#include "sigv4.h"
+
+#endif

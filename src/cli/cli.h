@@ -1,0 +1,50 @@
+/* Shared pieces of the awsorch command-line tool. */
+#ifndef AWSORCH_CLI_H
+#define AWSORCH_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "awsorch/awsorch.h"
+
+/* Exit codes of the AWS CLI v2, which scripts rely on. */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_USAGE = 252,
+    CLI_EXIT_CONFIG = 253,
+    CLI_EXIT_SERVICE = 254,
+    CLI_EXIT_OTHER = 255,
+    CLI_EXIT_INTERRUPTED = 130
+};
+
+/* Global options, accepted anywhere on the command line as the AWS CLI does. */
+typedef struct cli_globals {
+    const char *region;
+    const char *profile;
+    const char *endpoint_url;
+    const char *output;
+    bool debug;
+    bool no_verify_ssl;
+    bool no_sign_request;
+    long connect_timeout_s;
+    long read_timeout_s;
+} cli_globals;
+
+/* Removes the global options from argv (shifting the rest down); returns false
+ * with a message in err on a bad value. */
+bool cli_take_globals(int *argc, char **argv, cli_globals *g, char *err, size_t err_len);
+
+/* Reads a whole file, or standard input for NULL or "-", into buf. */
+awsorch_status cli_read_all(const char *path, awsorch_buf *buf);
+
+/* Maps a library status to the AWS CLI exit code that matches it. */
+int cli_exit_for(awsorch_status st);
+
+/* Prints "awsorch: <what>: <message of the last error>" to stderr and returns
+ * the exit code for st. */
+int cli_report(const char *what, awsorch_status st);
+
+/* `awsorch sign`: signs a raw HTTP request read from a file or stdin. */
+int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out);
+
+#endif

@@ -1,0 +1,56 @@
+/* awsorch: the command-line tool. It speaks the AWS CLI's syntax for what it
+ * covers and is built only on the public API. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: awsorch [GLOBAL OPTIONS] <command> [ARGUMENTS]\n"
+    "\n"
+    "commands:\n"
+    "  sign       sign a raw HTTP request and print any signing stage\n"
+    "  version    print the version\n"
+    "\n"
+    "global options: --region R, --profile P, --endpoint-url URL, --output json|text,\n"
+    "  --debug, --no-verify-ssl, --no-sign-request, --cli-connect-timeout S,\n"
+    "  --cli-read-timeout S\n";
+
+static void log_to_stderr(awsorch_log_level level, const char *line, void *userdata)
+{
+    (void)userdata;
+    static const char *const names[] = {"", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
+    fprintf(stderr, "awsorch %s %s\n", names[level], line);
+}
+
+int main(int argc, char **argv)
+{
+    cli_globals g = {0};
+    char err[256];
+    if (!cli_take_globals(&argc, argv, &g, err, sizeof(err))) {
+        fprintf(stderr, "%s\nawsorch: error: %s\n", usage, err);
+        return CLI_EXIT_USAGE;
+    }
+    if (g.debug) {
+        awsorch_log_set(AWSORCH_LOG_DEBUG, log_to_stderr, NULL);
+    }
+    if (argc < 2) {
+        fprintf(stderr, "%s\nawsorch: error: the following arguments are required: command\n",
+                usage);
+        return CLI_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "sign") == 0) {
+        return cli_sign(argc - 1, argv + 1, &g, stdout);
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("awsorch/%s\n", awsorch_version());
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        fputs(usage, stdout);
+        return CLI_EXIT_OK;
+    }
+    fprintf(stderr, "%s\nawsorch: error: argument command: Invalid choice: '%s'\n", usage, cmd);
+    return CLI_EXIT_USAGE;
+}
