@@ -307,10 +307,10 @@ size_t awsorch_sigv4_scratch_size(const awsorch_sigv4_request *req,
     size_t total = 2048;
     total = sat_add(total, sat_mul(sat_add(req->header_count, ADDED_HEADERS), sizeof(hdr)));
     total = sat_add(total, sat_mul(params_n, sizeof(qparam)));
-    total = sat_add(total, sat_mul(names, 12));          /* copies, signed-header lists */
+    total = sat_add(total, sat_mul(names, 16));          /* copies, signed-header lists */
     total = sat_add(total, sat_mul(values, 2));          /* normalized copy, canonical */
     total = sat_add(total, sat_mul(cstr_len(params->session_token), 10));
-    total = sat_add(total, sat_mul(ids, 12));            /* scope in many places */
+    total = sat_add(total, sat_mul(ids, 16));            /* scope in many places */
     total = sat_add(total, sat_mul(sat_add(req->path.len, 2), 8));
     total = sat_add(total, sat_mul(req->query.len, 6));
     total = sat_add(total, sat_mul(params_n, 8));
@@ -541,18 +541,19 @@ static awsorch_sigv4_str reencode(arena *a, const char *p, size_t n)
     return sbuf_end(&s);
 }
 
+static void sbuf_truncate(sbuf *s, size_t len)
+{
+    /* Valid only while this string is the last thing in the arena. */
+    s->a->used -= s->len - len;
+    s->len = len;
+}
+
 /* Removes "." and ".." segments and empty segments, keeping a trailing slash,
- * exactly as the AWS SDKs normalize a path before signing it. */
+ * exactly as the AWS SDKs normalize a path before signing it. A ".." drops
+ * the last segment written, so the work is linear and needs no stack. */
 static awsorch_sigv4_str normalize_path(arena *a, awsorch_sigv4_str path)
 {
-    /* Segment boundaries are kept as offsets in a stack in scratch. */
-    size_t max_segments = path.len / 2 + 2;
-    size_t *starts = arena_alloc(a, max_segments * sizeof(size_t), sizeof(size_t));
-    size_t *lens = arena_alloc(a, max_segments * sizeof(size_t), sizeof(size_t));
-    awsorch_sigv4_str none = {NULL, 0};
-    if (starts == NULL || lens == NULL) {
-        return none;
-    }
+    sbuf s = sbuf_begin(a);
     size_t depth = 0;
     size_t i = 0;
     while (i < path.len) {
@@ -560,29 +561,28 @@ static awsorch_sigv4_str normalize_path(arena *a, awsorch_sigv4_str path)
         while (j < path.len && path.ptr[j] != '/') {
             j++;
         }
+        const char *seg = path.ptr + i;
         size_t n = j - i;
-        if (n == 0 || (n == 1 && path.ptr[i] == '.')) {
-            /* empty or "." segment: dropped */
-        } else if (n == 2 && path.ptr[i] == '.' && path.ptr[i + 1] == '.') {
-            if (depth > 0) {
+        i = j + 1;
+        if (n == 0 || (n == 1 && seg[0] == '.')) {
+            continue;
+        }
+        if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+            if (depth > 0 && !a->overflow) {
+                size_t keep = s.len;
+                while (keep > 0 && s.start[keep - 1] != '/') {
+                    keep--;
+                }
+                sbuf_truncate(&s, keep - 1);
                 depth--;
             }
-        } else {
-            starts[depth] = i;
-            lens[depth] = n;
-            depth++;
+            continue;
         }
-        i = j + 1;
+        sbuf_char(&s, '/');
+        sbuf_put(&s, seg, n);
+        depth++;
     }
-    sbuf s = sbuf_begin(a);
-    sbuf_char(&s, '/');
-    for (size_t d = 0; d < depth; d++) {
-        if (d > 0) {
-            sbuf_char(&s, '/');
-        }
-        sbuf_put(&s, path.ptr + starts[d], lens[d]);
-    }
-    if (depth > 0 && path.ptr[path.len - 1] == '/') {
+    if (depth == 0 || path.ptr[path.len - 1] == '/') {
         sbuf_char(&s, '/');
     }
     return sbuf_end(&s);
@@ -625,6 +625,7 @@ typedef struct signer {
     bool unsigned_payload;
     bool sign_token; /* the token is part of what is signed */
     bool has_token;
+    awsorch_sigv4_str credential; /* "AKID/20150830/region/service/aws4_request" */
     char day[AWSORCH_TIME_BUF];
     char payload_hex[65];
 } signer;
@@ -812,7 +813,7 @@ static awsorch_sigv4_str credential(arena *a, const char *akid, awsorch_sigv4_st
 /* Collects the query parameters to sign (the request's and, when presigning,
  * the X-Amz-* ones), each re-encoded, then sorts them. */
 static awsorch_status collect_params(signer *g, qparam **out, size_t *count,
-                                     awsorch_sigv4_str scope, awsorch_sigv4_str signed_headers,
+                                     awsorch_sigv4_str signed_headers,
                                      const char *amz_date, char *expires)
 {
     const awsorch_sigv4_request *r = g->req;
@@ -847,8 +848,7 @@ static awsorch_status collect_params(signer *g, qparam **out, size_t *count,
         q[n++] = (qparam){k.ptr, k.len, v.ptr, v.len};
     }
     if (presign) {
-        awsorch_sigv4_str cred = credential(&g->a, g->p->access_key_id, scope);
-        awsorch_sigv4_str cred_enc = encoded(&g->a, cred.ptr, cred.len);
+        awsorch_sigv4_str cred_enc = encoded(&g->a, g->credential.ptr, g->credential.len);
         awsorch_sigv4_str sh_enc = encoded(&g->a, signed_headers.ptr, signed_headers.len);
         q[n++] = (qparam){"X-Amz-Algorithm", 15, ALGORITHM, strlen(ALGORITHM)};
         q[n++] = (qparam){"X-Amz-Credential", 16, cred_enc.ptr, cred_enc.len};
@@ -959,6 +959,7 @@ awsorch_status awsorch_sigv4_sign(awsorch_sigv4_result *out, const awsorch_sigv4
     sbuf_str(&s, params->service);
     sbuf_str(&s, "/" TERMINATOR);
     awsorch_sigv4_str scope = sbuf_end(&s);
+    g.credential = credential(&g.a, params->access_key_id, scope);
 
     hdr *headers = NULL;
     size_t header_n = 0;
@@ -971,7 +972,7 @@ awsorch_status awsorch_sigv4_sign(awsorch_sigv4_result *out, const awsorch_sigv4
     (void)snprintf(expires, sizeof(expires), "%u", params->expires_s);
     qparam *query = NULL;
     size_t query_n = 0;
-    if ((st = collect_params(&g, &query, &query_n, scope, signed_headers, out->amz_date,
+    if ((st = collect_params(&g, &query, &query_n, signed_headers, out->amz_date,
                              expires)) != AWSORCH_OK) {
         return st;
     }
@@ -1021,9 +1022,7 @@ awsorch_status awsorch_sigv4_sign(awsorch_sigv4_result *out, const awsorch_sigv4
     if (header_mode) {
         s = sbuf_begin(&g.a);
         sbuf_str(&s, ALGORITHM " Credential=");
-        sbuf_str(&s, params->access_key_id);
-        sbuf_char(&s, '/');
-        sbuf_put(&s, scope.ptr, scope.len);
+        sbuf_put(&s, g.credential.ptr, g.credential.len);
         sbuf_str(&s, ", SignedHeaders=");
         sbuf_put(&s, signed_headers.ptr, signed_headers.len);
         sbuf_str(&s, ", Signature=");
@@ -1046,10 +1045,9 @@ awsorch_status awsorch_sigv4_sign(awsorch_sigv4_result *out, const awsorch_sigv4
                                                         out->authorization.len}};
         out->add_header_count = k;
     } else {
-        awsorch_sigv4_str cred = credential(&g.a, params->access_key_id, scope);
         s = sbuf_begin(&g.a);
         sbuf_str(&s, "X-Amz-Algorithm=" ALGORITHM "&X-Amz-Credential=");
-        sbuf_uri_encode(&s, cred.ptr, cred.len, false);
+        sbuf_uri_encode(&s, g.credential.ptr, g.credential.len, false);
         sbuf_str(&s, "&X-Amz-Date=");
         sbuf_put(&s, out->amz_date, 16);
         sbuf_str(&s, "&X-Amz-SignedHeaders=");
