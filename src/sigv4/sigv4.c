@@ -52,7 +52,7 @@ static sbuf sbuf_begin(arena *a)
 
 static void sbuf_put(sbuf *s, const void *p, size_t n)
 {
-    if (s->a->overflow || n > s->a->cap - s->a->used) {
+    if (n > s->a->cap - s->a->used) {
         s->a->overflow = true;
         return;
     }
@@ -63,13 +63,23 @@ static void sbuf_put(sbuf *s, const void *p, size_t n)
 
 static void sbuf_str(sbuf *s, const char *p) { sbuf_put(s, p, strlen(p)); }
 
-static void sbuf_char(sbuf *s, char c) { sbuf_put(s, &c, 1); }
+/* Single bytes are most of what the signer writes, so they skip memcpy. */
+static inline void sbuf_char(sbuf *s, char c)
+{
+    if (s->a->used < s->a->cap) {
+        s->a->base[s->a->used++] = c;
+        s->len++;
+    } else {
+        s->a->overflow = true;
+    }
+}
 
 static void sbuf_pct(sbuf *s, unsigned char c)
 {
     static const char digits[] = "0123456789ABCDEF";
-    char enc[3] = {'%', digits[c >> 4], digits[c & 15]};
-    sbuf_put(s, enc, 3);
+    sbuf_char(s, '%');
+    sbuf_char(s, digits[c >> 4]);
+    sbuf_char(s, digits[c & 15]);
 }
 
 /* URI-encodes every byte that is not unreserved (and, when keep_slash, not '/'). */
@@ -122,12 +132,29 @@ static void sift_down(unsigned char *base, size_t root, size_t n, size_t size, c
     }
 }
 
-/* Heapsort: in place and O(n log n) worst case, unlike glibc's qsort, which may
- * call malloc. Comparators here are total orders, so stability is not needed. */
-static void heap_sort(void *items, size_t n, size_t size, cmp_fn cmp)
+#define MAX_ITEM 64
+
+/* In place, unlike glibc's qsort, which may call malloc: insertion sort for
+ * the handful of headers and parameters a request usually has, heapsort
+ * (O(n log n) worst case) beyond that. Comparators here are total orders, so
+ * stability is not needed. */
+static void sort_items(void *items, size_t n, size_t size, cmp_fn cmp)
 {
     unsigned char *base = items;
     if (n < 2) {
+        return;
+    }
+    if (n <= 16 && size <= MAX_ITEM) {
+        unsigned char tmp[MAX_ITEM];
+        for (size_t i = 1; i < n; i++) {
+            size_t j = i;
+            memcpy(tmp, base + i * size, size);
+            while (j > 0 && cmp(base + (j - 1) * size, tmp) > 0) {
+                memcpy(base + j * size, base + (j - 1) * size, size);
+                j--;
+            }
+            memcpy(base + j * size, tmp, size);
+        }
         return;
     }
     for (size_t i = n / 2; i-- > 0;) {
@@ -158,16 +185,30 @@ int awsorch_sigv4_is_s3(const char *service)
                                strcmp(service, "s3express") == 0);
 }
 
+/* Hop-by-hop headers and those that proxies and load balancers rewrite or add;
+ * signing them would break the signature in transit. */
+static const char *const unsigned_headers[] = {
+    "authorization", "connection", "expect",  "keep-alive", "proxy-authorization",
+    "te",            "trailer",    "transfer-encoding", "upgrade", "user-agent",
+    "x-amzn-trace-id"};
+
+/* The signer calls this with names it has lowercased already. */
+static bool lower_is_unsigned(const char *name, size_t n)
+{
+    for (size_t i = 0; i < sizeof(unsigned_headers) / sizeof(unsigned_headers[0]); i++) {
+        const char *u = unsigned_headers[i];
+        if (u[0] == name[0] && strlen(u) == n && memcmp(u, name, n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int awsorch_sigv4_header_is_unsigned(const char *name, size_t name_len)
 {
-    /* Hop-by-hop headers and those that proxies and load balancers rewrite or
-     * add; signing them would break the signature in transit. */
-    static const char *const skip[] = {"authorization", "connection",  "expect",
-                                       "keep-alive",    "proxy-authorization",
-                                       "te",            "trailer",     "transfer-encoding",
-                                       "upgrade",       "user-agent",  "x-amzn-trace-id"};
-    for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++) {
-        if (awsorch__strncasecmp_len(name, name_len, skip[i], strlen(skip[i])) == 0) {
+    for (size_t i = 0; i < sizeof(unsigned_headers) / sizeof(unsigned_headers[0]); i++) {
+        const char *u = unsigned_headers[i];
+        if (awsorch__strncasecmp_len(name, name_len, u, strlen(u)) == 0) {
             return 1;
         }
     }
@@ -176,7 +217,9 @@ int awsorch_sigv4_header_is_unsigned(const char *name, size_t name_len)
 
 static bool is_tchar(unsigned char c)
 {
-    return awsorch__is_unreserved(c) || (c != 0 && strchr("!#$%&'*+^`|", c) != NULL);
+    /* RFC 9110 token characters, as a bitmap over ASCII */
+    static const uint32_t map[4] = {0x00000000u, 0x03ff6cfau, 0xc7fffffeu, 0x57ffffffu};
+    return c < 128 && (map[c >> 5] >> (c & 31)) & 1u;
 }
 
 static bool valid_token(const char *p, size_t n)
@@ -214,6 +257,9 @@ static bool valid_header_value(const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c != 0x7f) {
+            continue;
+        }
         if (c == '\r' && i + 1 < n && p[i + 1] == '\n') {
             continue;
         }
@@ -730,7 +776,7 @@ static awsorch_status collect_headers(signer *g, hdr **out, size_t *count, const
             (header_mode && g->has_token && lower.len == 20 &&
              memcmp(lower.ptr, "x-amz-security-token", 20) == 0) ||
             (g->add_sha && lower.len == 20 && memcmp(lower.ptr, "x-amz-content-sha256", 20) == 0);
-        if (replaced || awsorch_sigv4_header_is_unsigned(lower.ptr, lower.len)) {
+        if (replaced || (lower.len > 0 && lower_is_unsigned(lower.ptr, lower.len))) {
             continue;
         }
         awsorch_sigv4_str v = copy_trimmed(&g->a, value);
@@ -751,7 +797,7 @@ static awsorch_status collect_headers(signer *g, hdr **out, size_t *count, const
                            order++};
         }
     }
-    heap_sort(h, n, sizeof(hdr), hdr_cmp);
+    sort_items(h, n, sizeof(hdr), hdr_cmp);
     *out = h;
     *count = n;
     return AWSORCH_OK;
@@ -861,7 +907,7 @@ static awsorch_status collect_params(signer *g, qparam **out, size_t *count,
             q[n++] = (qparam){"X-Amz-Security-Token", 20, t_enc.ptr, t_enc.len};
         }
     }
-    heap_sort(q, n, sizeof(qparam), qparam_cmp);
+    sort_items(q, n, sizeof(qparam), qparam_cmp);
     *out = q;
     *count = n;
     return AWSORCH_OK;
@@ -968,8 +1014,18 @@ awsorch_status awsorch_sigv4_sign(awsorch_sigv4_result *out, const awsorch_sigv4
     }
     awsorch_sigv4_str signed_headers = build_signed_headers(&g.a, headers, header_n);
 
-    char expires[16];
-    (void)snprintf(expires, sizeof(expires), "%u", params->expires_s);
+    char expires[16] = "";
+    if (!header_mode) {
+        char digits[16];
+        size_t n = 0;
+        for (uint32_t v = params->expires_s; v > 0 || n == 0; v /= 10) {
+            digits[n++] = (char)('0' + v % 10);
+        }
+        for (size_t i = 0; i < n; i++) {
+            expires[i] = digits[n - 1 - i];
+        }
+        expires[n] = '\0';
+    }
     qparam *query = NULL;
     size_t query_n = 0;
     if ((st = collect_params(&g, &query, &query_n, signed_headers, out->amz_date,
