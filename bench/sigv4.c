@@ -180,9 +180,11 @@ static void base_evp_cold(int i)
 
 int main(int argc, char **argv)
 {
-    int iterations = argc > 1 ? atoi(argv[1]) : 100000;
-    if (iterations <= 0) {
-        fprintf(stderr, "usage: sigv4_bench [ITERATIONS]\n");
+    char *end = NULL;
+    long parsed = argc > 1 ? strtol(argv[1], &end, 10) : 100000;
+    int iterations = (int)parsed;
+    if (parsed <= 0 || parsed > 100000000 || (argc > 1 && *end != '\0')) {
+        (void)fprintf(stderr, "usage: sigv4_bench [ITERATIONS]\n");
         return 2;
     }
     req.method = "POST";
@@ -199,7 +201,7 @@ int main(int argc, char **argv)
 
     awsorch_sigv4_result res;
     if (awsorch_sigv4_sign(&res, &req, &params, scratch, sizeof(scratch)) != AWSORCH_OK) {
-        fprintf(stderr, "sign failed: %s\n", awsorch_error_last()->message);
+        (void)fprintf(stderr, "sign failed: %s\n", awsorch_error_last()->message);
         return 1;
     }
     /* The baselines hash inputs of exactly the sizes the signer hashes. */

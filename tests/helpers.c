@@ -13,16 +13,16 @@ const char *tmp_file(int slot, const char *name, const char *text)
     static char paths[8][512];
     static char dir[256];
     if (dir[0] == '\0') {
-        snprintf(dir, sizeof(dir), "%s/awsorch-test-XXXXXX",
-                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        (void)snprintf(dir, sizeof(dir), "%s/awsorch-test-XXXXXX",
+                       getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
         cr_assert_not_null(mkdtemp(dir), "mkdtemp failed");
     }
     cr_assert(slot >= 0 && slot < 8);
-    snprintf(paths[slot], sizeof(paths[slot]), "%s/%s", dir, name);
+    (void)snprintf(paths[slot], sizeof(paths[slot]), "%s/%s", dir, name);
     FILE *f = fopen(paths[slot], "wb");
     cr_assert_not_null(f, "cannot create %s", paths[slot]);
-    fputs(text, f);
-    fclose(f);
+    (void)fputs(text, f);
+    (void)fclose(f);
     return paths[slot];
 }
 
@@ -36,7 +36,7 @@ void read_file(const char *path, awsorch_buf *out)
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         awsorch_buf_append(out, chunk, n);
     }
-    fclose(f);
+    (void)fclose(f);
 }
 
 static void drain(int fd, awsorch_buf *into)

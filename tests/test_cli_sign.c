@@ -23,23 +23,23 @@ typedef struct suite_case {
 static void load_case(suite_case *c, const char *name)
 {
     memset(c, 0, sizeof(*c));
-    snprintf(c->dir, sizeof(c->dir), "%s/%s", AWSORCH_SUITE_DIR, name);
+    (void)snprintf(c->dir, sizeof(c->dir), "%s/%s", AWSORCH_SUITE_DIR, name);
     char path[600];
-    snprintf(path, sizeof(path), "%s/context.json", c->dir);
+    (void)snprintf(path, sizeof(path), "%s/context.json", c->dir);
     json_error_t jerr;
     json_t *ctx = json_load_file(path, 0, &jerr);
     cr_assert_not_null(ctx, "%s: %s", path, jerr.text);
     json_t *cred = json_object_get(ctx, "credentials");
     const char *token = json_string_value(json_object_get(cred, "token"));
-    snprintf(c->env[0], sizeof(c->env[0]), "AWS_ACCESS_KEY_ID=%s",
-             json_string_value(json_object_get(cred, "access_key_id")));
-    snprintf(c->env[1], sizeof(c->env[1]), "AWS_SECRET_ACCESS_KEY=%s",
-             json_string_value(json_object_get(cred, "secret_access_key")));
-    snprintf(c->env[2], sizeof(c->env[2]), "AWS_SESSION_TOKEN=%s", token ? token : "");
-    snprintf(c->region, sizeof(c->region), "%s",
-             json_string_value(json_object_get(ctx, "region")));
-    snprintf(c->service, sizeof(c->service), "%s",
-             json_string_value(json_object_get(ctx, "service")));
+    (void)snprintf(c->env[0], sizeof(c->env[0]), "AWS_ACCESS_KEY_ID=%s",
+                   json_string_value(json_object_get(cred, "access_key_id")));
+    (void)snprintf(c->env[1], sizeof(c->env[1]), "AWS_SECRET_ACCESS_KEY=%s",
+                   json_string_value(json_object_get(cred, "secret_access_key")));
+    (void)snprintf(c->env[2], sizeof(c->env[2]), "AWS_SESSION_TOKEN=%s", token ? token : "");
+    (void)snprintf(c->region, sizeof(c->region), "%s",
+                   json_string_value(json_object_get(ctx, "region")));
+    (void)snprintf(c->service, sizeof(c->service), "%s",
+                   json_string_value(json_object_get(ctx, "service")));
     const char *ts = json_string_value(json_object_get(ctx, "timestamp"));
     size_t w = 0;
     for (const char *p = ts; *p && w + 1 < sizeof(c->time); p++) {
@@ -47,8 +47,8 @@ static void load_case(suite_case *c, const char *name)
             c->time[w++] = *p;
         }
     }
-    snprintf(c->expires, sizeof(c->expires), "%lld",
-             (long long)json_integer_value(json_object_get(ctx, "expiration_in_seconds")));
+    (void)snprintf(c->expires, sizeof(c->expires), "%lld",
+                   (long long)json_integer_value(json_object_get(ctx, "expiration_in_seconds")));
     json_t *norm = json_object_get(ctx, "normalize");
     c->normalize = norm == NULL || json_is_true(norm);
     c->sign_body = json_is_true(json_object_get(ctx, "sign_body"));
@@ -60,7 +60,7 @@ static void load_case(suite_case *c, const char *name)
 static int sign_case(const suite_case *c, bool query, const char *show, awsorch_buf *out)
 {
     char request[600];
-    snprintf(request, sizeof(request), "%s/request.txt", c->dir);
+    (void)snprintf(request, sizeof(request), "%s/request.txt", c->dir);
     char *argv[24];
     int n = 0;
     argv[n++] = AWSORCH_CLI;
@@ -88,8 +88,8 @@ static int sign_case(const suite_case *c, bool query, const char *show, awsorch_
     }
     argv[n++] = request;
     argv[n] = NULL;
-    char *env[] = {(char *)c->env[0], (char *)c->env[1], (char *)c->env[2],
-                   "HOME=/nonexistent", NULL};
+    char *env[] = {(char *)c->env[0], (char *)c->env[1], (char *)c->env[2], "HOME=/nonexistent",
+                   NULL};
     awsorch_buf err = AWSORCH_BUF_INIT;
     int rc = run_cmd(argv, env, NULL, out, &err);
     cr_expect_eq(rc, 0, "%s: exit %d: %s", c->dir, rc, err.data);
@@ -116,8 +116,8 @@ static void check_suite(bool query)
         cases++;
         for (size_t i = 0; i < 4; i++) {
             char expected_path[700];
-            snprintf(expected_path, sizeof(expected_path), "%s/%s-%s.txt", c.dir,
-                     query ? "query" : "header", shows[i][1]);
+            (void)snprintf(expected_path, sizeof(expected_path), "%s/%s-%s.txt", c.dir,
+                           query ? "query" : "header", shows[i][1]);
             awsorch_buf expected = AWSORCH_BUF_INIT;
             awsorch_buf got = AWSORCH_BUF_INIT;
             read_file(expected_path, &expected);
@@ -133,9 +133,15 @@ static void check_suite(bool query)
     cr_expect_eq(cases, 38, "only %d suite cases found", cases);
 }
 
-Test(cli_sign, suite_header_mode) { check_suite(false); }
+Test(cli_sign, suite_header_mode)
+{
+    check_suite(false);
+}
 
-Test(cli_sign, suite_query_mode) { check_suite(true); }
+Test(cli_sign, suite_query_mode)
+{
+    check_suite(true);
+}
 
 static char *const test_env[] = {"AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
                                  "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
@@ -144,8 +150,9 @@ static char *const test_env[] = {"AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
 static int sign_text(const char *text, const char *extra, awsorch_buf *out, awsorch_buf *err)
 {
     const char *path = tmp_file(0, "request.txt", text);
-    char *argv[] = {AWSORCH_CLI, "sign",  "--region", "us-east-1", "--service", "service",
-                    "--time",    "20150830T123600Z", (char *)extra, (char *)path, NULL};
+    char *argv[] = {AWSORCH_CLI,   "sign",       "--region", "us-east-1",
+                    "--service",   "service",    "--time",   "20150830T123600Z",
+                    (char *)extra, (char *)path, NULL};
     if (extra == NULL) {
         argv[8] = (char *)path;
         argv[9] = NULL;
@@ -156,15 +163,15 @@ static int sign_text(const char *text, const char *extra, awsorch_buf *out, awso
 Test(cli_sign, crlf_and_lf_sign_the_same)
 {
     awsorch_buf a = AWSORCH_BUF_INIT, b = AWSORCH_BUF_INIT, e = AWSORCH_BUF_INIT;
-    cr_assert_eq(sign_text("GET / HTTP/1.1\nHost:example.amazonaws.com\n", "--show=x", &a, &e),
-                 252, "an unknown option is a usage error");
+    cr_assert_eq(sign_text("GET / HTTP/1.1\nHost:example.amazonaws.com\n", "--show=x", &a, &e), 252,
+                 "an unknown option is a usage error");
     awsorch_buf_free(&a);
     awsorch_buf_free(&e);
-    cr_assert_eq(sign_text("GET /a%20b?x=1 HTTP/1.1\r\nHost: example.amazonaws.com\r\n\r\n", NULL,
-                           &a, &e),
-                 0, "%s", e.data);
-    cr_assert_eq(sign_text("GET /a%20b?x=1 HTTP/1.1\nHost: example.amazonaws.com", NULL, &b, &e),
-                 0, "%s", e.data);
+    cr_assert_eq(
+        sign_text("GET /a%20b?x=1 HTTP/1.1\r\nHost: example.amazonaws.com\r\n\r\n", NULL, &a, &e),
+        0, "%s", e.data);
+    cr_assert_eq(sign_text("GET /a%20b?x=1 HTTP/1.1\nHost: example.amazonaws.com", NULL, &b, &e), 0,
+                 "%s", e.data);
     /* Same signature; the CRLF request is printed back with CRLF. */
     const char *sig_a = strstr(a.data, "Signature=");
     const char *sig_b = strstr(b.data, "Signature=");
@@ -204,19 +211,19 @@ Test(cli_sign, presign_limits)
 {
     awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
     const char *path = tmp_file(1, "r.txt", "GET / HTTP/1.1\nHost: h\n");
-    char *over[] = {AWSORCH_CLI, "sign", "--region", "us-east-1", "--service", "s3",
-                    "--presign", "604801", (char *)path, NULL};
+    char *over[] = {AWSORCH_CLI, "sign",      "--region", "us-east-1",  "--service",
+                    "s3",        "--presign", "604801",   (char *)path, NULL};
     cr_expect_eq(run_cmd(over, test_env, NULL, &out, &err), 252);
     cr_expect_not_null(strstr(err.data, "604800"), "%s", err.data);
     awsorch_buf_free(&out);
     awsorch_buf_free(&err);
-    char *zero[] = {AWSORCH_CLI, "sign", "--region", "us-east-1", "--service", "s3",
-                    "--presign", "0", (char *)path, NULL};
+    char *zero[] = {AWSORCH_CLI, "sign",      "--region", "us-east-1",  "--service",
+                    "s3",        "--presign", "0",        (char *)path, NULL};
     cr_expect_eq(run_cmd(zero, test_env, NULL, &out, &err), 252);
     awsorch_buf_free(&out);
     awsorch_buf_free(&err);
-    char *week[] = {AWSORCH_CLI, "sign", "--region", "us-east-1", "--service", "s3",
-                    "--presign", "604800", "--show", "authorization", (char *)path, NULL};
+    char *week[] = {AWSORCH_CLI, "sign",   "--region", "us-east-1",     "--service",  "s3",
+                    "--presign", "604800", "--show",   "authorization", (char *)path, NULL};
     cr_expect_eq(run_cmd(week, test_env, NULL, &out, &err), 0, "%s", err.data);
     cr_expect_not_null(strstr(out.data, "X-Amz-Expires=604800"), "%s", out.data);
     awsorch_buf_free(&out);
@@ -227,8 +234,8 @@ Test(cli_sign, missing_credentials_exit_253_and_name_each_provider)
 {
     awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
     const char *path = tmp_file(1, "r.txt", "GET / HTTP/1.1\nHost: h\n");
-    char *argv[] = {AWSORCH_CLI, "sign", "--region", "us-east-1", "--service", "sfn",
-                    (char *)path, NULL};
+    char *argv[] = {AWSORCH_CLI, "sign", "--region",   "us-east-1",
+                    "--service", "sfn",  (char *)path, NULL};
     char *env[] = {"HOME=/nonexistent", NULL};
     cr_expect_eq(run_cmd(argv, env, NULL, &out, &err), 253);
     cr_expect_not_null(strstr(err.data, "environment"), "%s", err.data);
@@ -241,12 +248,12 @@ Test(cli_sign, missing_credentials_exit_253_and_name_each_provider)
 Test(cli_sign, reads_stdin_and_keeps_secrets_out_of_output)
 {
     const char *path = tmp_file(2, "in.txt", "GET / HTTP/1.1\nHost: example.amazonaws.com\n");
-    char *argv[] = {AWSORCH_CLI, "--debug", "sign", "--region", "us-east-1", "--service",
-                    "service", "--time", "20150830T123600Z", "--show", "signature", NULL};
+    char *argv[] = {AWSORCH_CLI,        "--debug",   "sign",      "--region",
+                    "us-east-1",        "--service", "service",   "--time",
+                    "20150830T123600Z", "--show",    "signature", NULL};
     awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
     cr_assert_eq(run_cmd(argv, test_env, path, &out, &err), 0, "%s", err.data);
-    cr_expect_str_eq(out.data,
-                     "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+    cr_expect_str_eq(out.data, "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
     cr_expect_null(strstr(err.data, "wJalrXUtnFEMI"), "the secret reached stderr");
     awsorch_buf_free(&out);
     awsorch_buf_free(&err);

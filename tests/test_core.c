@@ -48,7 +48,7 @@ static void capture(awsorch_log_level level, const char *line, void *userdata)
 {
     (void)level;
     (void)userdata;
-    snprintf(last_line, sizeof(last_line), "%s", line);
+    (void)snprintf(last_line, sizeof(last_line), "%s", line);
     lines++;
 }
 
@@ -92,9 +92,9 @@ Test(buf, grows_and_stays_terminated)
 Test(time, formats)
 {
     char out[AWSORCH_TIME_BUF];
-    cr_assert_eq(awsorch_time_format_epoch(1440938160, AWSORCH_TIME_ISO8601_BASIC, out,
-                                           sizeof(out)),
-                 AWSORCH_OK);
+    cr_assert_eq(
+        awsorch_time_format_epoch(1440938160, AWSORCH_TIME_ISO8601_BASIC, out, sizeof(out)),
+        AWSORCH_OK);
     cr_expect_str_eq(out, "20150830T123600Z");
     awsorch_time_format_epoch(1440938160, AWSORCH_TIME_ISO8601_EXTENDED, out, sizeof(out));
     cr_expect_str_eq(out, "2015-08-30T12:36:00Z");
@@ -106,8 +106,7 @@ Test(time, formats)
     cr_expect_str_eq(out, "21000101T000000Z");
     cr_expect_eq(awsorch_time_format_epoch(0, AWSORCH_TIME_ISO8601_BASIC, out, 5),
                  AWSORCH_E_BUFFER_TOO_SMALL);
-    cr_expect_eq(awsorch_time_format_epoch(INT64_MAX, AWSORCH_TIME_ISO8601_BASIC, out,
-                                           sizeof(out)),
+    cr_expect_eq(awsorch_time_format_epoch(INT64_MAX, AWSORCH_TIME_ISO8601_BASIC, out, sizeof(out)),
                  AWSORCH_E_INVALID_ARG);
 }
 

@@ -8,8 +8,8 @@
 
 static void clean_env(void)
 {
-    static const char *const names[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                                        "AWS_SESSION_TOKEN", "AWS_PROFILE",
+    static const char *const names[] = {"AWS_ACCESS_KEY_ID",           "AWS_SECRET_ACCESS_KEY",
+                                        "AWS_SESSION_TOKEN",           "AWS_PROFILE",
                                         "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         unsetenv(names[i]);
@@ -19,16 +19,15 @@ static void clean_env(void)
 
 TestSuite(credentials, .init = clean_env);
 
-static const char *creds_file =
-    "[default]\n"
-    "aws_access_key_id = AKIDDEFAULT\n"
-    "aws_secret_access_key = secretdefault\n"
-    "[dev]\n"
-    "aws_access_key_id=AKIDDEV\n"
-    "aws_secret_access_key=secretdev\n"
-    "aws_session_token=tokendev\n"
-    "[half]\n"
-    "aws_access_key_id=AKIDHALF\n";
+static const char *creds_file = "[default]\n"
+                                "aws_access_key_id = AKIDDEFAULT\n"
+                                "aws_secret_access_key = secretdefault\n"
+                                "[dev]\n"
+                                "aws_access_key_id=AKIDDEV\n"
+                                "aws_secret_access_key=secretdev\n"
+                                "aws_session_token=tokendev\n"
+                                "[half]\n"
+                                "aws_access_key_id=AKIDHALF\n";
 
 Test(credentials, environment_first)
 {
@@ -62,10 +61,11 @@ Test(credentials, aws_profile_and_config_file)
 {
     setenv("AWS_PROFILE", "cfg", 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", tmp_file(0, "credentials", creds_file), 1);
-    setenv("AWS_CONFIG_FILE", tmp_file(1, "config",
-                                       "[profile cfg]\nregion = eu-west-1\n"
-                                       "aws_access_key_id = AKIDCFG\n"
-                                       "aws_secret_access_key = secretcfg\n"),
+    setenv("AWS_CONFIG_FILE",
+           tmp_file(1, "config",
+                    "[profile cfg]\nregion = eu-west-1\n"
+                    "aws_access_key_id = AKIDCFG\n"
+                    "aws_secret_access_key = secretcfg\n"),
            1);
     awsorch_credentials *c = NULL;
     cr_assert_eq(awsorch_credentials_resolve(&c, NULL), AWSORCH_OK, "%s",

@@ -8,9 +8,15 @@
 static rawhttp_request req;
 static char err[256];
 
-static bool parse(const char *text) { return rawhttp_parse(&req, text, strlen(text), err, sizeof(err)); }
+static bool parse(const char *text)
+{
+    return rawhttp_parse(&req, text, strlen(text), err, sizeof(err));
+}
 
-static void teardown(void) { rawhttp_free(&req); }
+static void teardown(void)
+{
+    rawhttp_free(&req);
+}
 
 TestSuite(rawhttp, .fini = teardown);
 

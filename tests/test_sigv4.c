@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 /* The SigV4 rules, one at a time, and the examples of the AWS documentation. */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -50,6 +49,17 @@ static awsorch_status sign_req(const char *method, const char *path, const char 
     return awsorch_sigv4_sign(&res, &r, p, scratch, sizeof(scratch));
 }
 
+static bool contains(awsorch_sigv4_str hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= hay.len; i++) {
+        if (memcmp(hay.ptr + i, needle, n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static const hv host_only[] = {{"Host", "example.amazonaws.com"}};
 
 /* The line of the canonical request with index `line` (0-based), NUL-terminated. */
@@ -85,8 +95,7 @@ Test(docs, signing_key_derivation)
     /* "Examples of how to derive a signing key for Signature Version 4", AWS docs. */
     unsigned char key[32];
     char hex[65];
-    cr_assert_eq(awsorch_sigv4_derive_key(key, SECRET, "20120215", "us-east-1", "iam"),
-                 AWSORCH_OK);
+    cr_assert_eq(awsorch_sigv4_derive_key(key, SECRET, "20120215", "us-east-1", "iam"), AWSORCH_OK);
     awsorch_hex_encode(key, 32, hex, sizeof(hex));
     cr_expect_str_eq(hex, "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
 }
@@ -144,9 +153,9 @@ Test(uri, normalized_for_most_services)
 Test(uri, double_encoded_for_most_services)
 {
     cr_expect_str_eq(canonical_uri_of("/a%20b/c:d", 0, "lambda"), "/a%2520b/c%3Ad");
-    cr_expect_str_eq(canonical_uri_of("/2015-03-31/functions/arn%3Aaws%3Alambda/invocations", 0,
-                                      "lambda"),
-                     "/2015-03-31/functions/arn%253Aaws%253Alambda/invocations");
+    cr_expect_str_eq(
+        canonical_uri_of("/2015-03-31/functions/arn%3Aaws%3Alambda/invocations", 0, "lambda"),
+        "/2015-03-31/functions/arn%253Aaws%253Alambda/invocations");
 }
 
 Test(uri, s3_signs_the_path_as_sent)
@@ -246,8 +255,9 @@ Test(payload, s3_always_adds_content_sha256)
     awsorch_sigv4_params p = params_for("s3");
     hv h[] = {{"Host", "b.s3.amazonaws.com"}, {"X-Amz-Content-Sha256", "stale"}};
     cr_assert_eq(sign_req("PUT", "/k", NULL, h, 2, "abc", &p), AWSORCH_OK);
-    cr_expect_str_eq(cr_line(4), "x-amz-content-sha256:"
-                                 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    cr_expect_str_eq(cr_line(4),
+                     "x-amz-content-sha256:"
+                     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     int found = 0;
     for (size_t i = 0; i < res.add_header_count; i++) {
         found += res.add_headers[i].name.len == 20;
@@ -287,8 +297,7 @@ Test(presign, expiry_limits)
     cr_expect_eq(sign_req("GET", "/", NULL, host_only, 1, NULL, &p), AWSORCH_OK);
     p.expires_s = 604800;
     cr_expect_eq(sign_req("GET", "/", NULL, host_only, 1, NULL, &p), AWSORCH_OK);
-    cr_expect_not_null(memmem(res.presign_query.ptr, res.presign_query.len,
-                              "X-Amz-Expires=604800&X-Amz-Signature=", 37));
+    cr_expect(contains(res.presign_query, "X-Amz-Expires=604800&X-Amz-Signature="));
 }
 
 Test(presign, refuses_a_presigned_request)
@@ -344,7 +353,7 @@ Test(input, scratch_estimate_holds_for_worst_case_input)
         path[i] = (char)(0x80 + i % 0x7f);
     }
     for (size_t i = 0; i < sizeof(query) - 1; i++) {
-        query[i] = i % 5 == 4 ? '&' : (char)(0x80 + i % 0x7f);
+        query[i] = (char)(i % 5 == 4 ? '&' : 0x80 + i % 0x7f);
         value[i] = (char)(0x21 + i % 90);
         token[i] = i % 2 ? '/' : '+';
         name[i] = '!';
@@ -403,13 +412,14 @@ Test(cache, keyed_by_secret_day_region_service)
         q.key_cache = fresh;
         cr_assert_eq(sign_req("GET", "/", NULL, host_only, 1, NULL, &q), AWSORCH_OK);
         cr_expect_str_eq(sigs[i], res.signature, "variant %d", i);
-        cr_expect_str_neq(sigs[i], "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+        cr_expect_str_neq(sigs[i],
+                          "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
         awsorch_sigv4_key_cache_free(fresh);
     }
     /* More keys than slots: evicted keys are derived again correctly. */
     for (int i = 0; i < 20; i++) {
         awsorch_sigv4_params q = p;
-        q.time_s += 86400 * i;
+        q.time_s += (int64_t)86400 * i;
         cr_assert_eq(sign_req("GET", "/", NULL, host_only, 1, NULL, &q), AWSORCH_OK);
     }
     cr_assert_eq(sign_req("GET", "/", NULL, host_only, 1, NULL, &p), AWSORCH_OK);

@@ -20,10 +20,13 @@
 #endif
 
 #if HAVE_INTERPOSER
+/* glibc's own allocator entry points, which an interposer forwards to. */
+// NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void __libc_free(void *);
+// NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 
 static volatile bool counting;
 static volatile size_t allocations;
@@ -52,7 +55,10 @@ void *realloc(void *p, size_t n)
     return __libc_realloc(p, n);
 }
 
-void free(void *p) { __libc_free(p); }
+void free(void *p)
+{
+    __libc_free(p);
+}
 #endif
 
 Test(sigv4_alloc, no_heap_allocation_once_the_key_is_cached)

@@ -44,9 +44,9 @@ typedef struct awsorch_error {
     awsorch_status status;
     char service_code[128]; /* e.g. "ThrottlingException"; empty if none */
     char message[1024];
-    int http_status;        /* 0 when no HTTP exchange took place */
+    int http_status; /* 0 when no HTTP exchange took place */
     char request_id[128];
-    unsigned attempts;      /* attempts made by the last operation */
+    unsigned attempts; /* attempts made by the last operation */
 } awsorch_error;
 
 /* Returns the calling thread's error record (never NULL, valid until the thread's next call). */
@@ -83,7 +83,10 @@ typedef struct awsorch_buf {
     size_t cap;
 } awsorch_buf;
 
-#define AWSORCH_BUF_INIT {NULL, 0, 0}
+#define AWSORCH_BUF_INIT                                                                           \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /* Appends n bytes to a buffer, growing it as needed. */
 AWSORCH_API awsorch_status awsorch_buf_append(awsorch_buf *buf, const void *data, size_t n);

@@ -12,7 +12,7 @@ extern "C" {
 typedef struct awsorch_credentials {
     char *access_key_id;
     char *secret_access_key;
-    char *session_token; /* NULL for long-term keys */
+    char *session_token;  /* NULL for long-term keys */
     int64_t expiration_s; /* 0 when they do not expire */
     char source[64];      /* which provider gave them, e.g. "environment" */
 } awsorch_credentials;
@@ -24,7 +24,10 @@ typedef struct awsorch_credentials_options {
 } awsorch_credentials_options;
 
 #define AWSORCH_CREDENTIALS_OPTIONS_VERSION 1
-#define AWSORCH_CREDENTIALS_OPTIONS_INIT {AWSORCH_CREDENTIALS_OPTIONS_VERSION, NULL}
+#define AWSORCH_CREDENTIALS_OPTIONS_INIT                                                           \
+    {                                                                                              \
+        AWSORCH_CREDENTIALS_OPTIONS_VERSION, NULL                                                  \
+    }
 
 /* Resolves credentials through the default chain: environment, then static keys
  * of the profile in the shared credentials file, then in the config file. */

@@ -37,13 +37,16 @@ typedef struct awsorch_sigv4_request {
     awsorch_sigv4_str path;  /* as sent: percent-encoded once, without the query */
     awsorch_sigv4_str query; /* as sent, after the '?'; empty when none */
     const awsorch_sigv4_header *headers;
-    size_t header_count;     /* must include Host */
+    size_t header_count; /* must include Host */
     const void *body;
     size_t body_len;
     const char *payload_hash; /* optional lowercase hex SHA-256 of the body, to skip hashing */
 } awsorch_sigv4_request;
 
-#define AWSORCH_SIGV4_REQUEST_INIT {NULL, {NULL, 0}, {NULL, 0}, NULL, 0, NULL, 0, NULL}
+#define AWSORCH_SIGV4_REQUEST_INIT                                                                 \
+    {                                                                                              \
+        NULL, {NULL, 0}, {NULL, 0}, NULL, 0, NULL, 0, NULL                                         \
+    }
 
 typedef enum awsorch_sigv4_mode {
     AWSORCH_SIGV4_HEADERS = 0, /* Authorization header */
@@ -54,12 +57,12 @@ typedef enum awsorch_sigv4_mode {
  * (no path normalization, no double encoding, X-Amz-Content-Sha256, unsigned
  * payload when presigning) without asking. */
 enum {
-    AWSORCH_SIGV4_NO_NORMALIZE_PATH = 1u << 0,   /* keep "." "..", "//" in the path */
-    AWSORCH_SIGV4_NO_DOUBLE_ENCODE = 1u << 1,    /* sign the path as sent (S3) */
-    AWSORCH_SIGV4_UNSIGNED_PAYLOAD = 1u << 2,    /* payload hash "UNSIGNED-PAYLOAD" */
-    AWSORCH_SIGV4_ADD_CONTENT_SHA256 = 1u << 3,  /* header mode: add X-Amz-Content-Sha256 */
-    AWSORCH_SIGV4_OMIT_SESSION_TOKEN = 1u << 4,  /* add the token after signing */
-    AWSORCH_SIGV4_S3_RULES = 1u << 5             /* the S3 rules, for any service name */
+    AWSORCH_SIGV4_NO_NORMALIZE_PATH = 1u << 0,  /* keep "." "..", "//" in the path */
+    AWSORCH_SIGV4_NO_DOUBLE_ENCODE = 1u << 1,   /* sign the path as sent (S3) */
+    AWSORCH_SIGV4_UNSIGNED_PAYLOAD = 1u << 2,   /* payload hash "UNSIGNED-PAYLOAD" */
+    AWSORCH_SIGV4_ADD_CONTENT_SHA256 = 1u << 3, /* header mode: add X-Amz-Content-Sha256 */
+    AWSORCH_SIGV4_OMIT_SESSION_TOKEN = 1u << 4, /* add the token after signing */
+    AWSORCH_SIGV4_S3_RULES = 1u << 5            /* the S3 rules, for any service name */
 };
 
 typedef struct awsorch_sigv4_key_cache awsorch_sigv4_key_cache;
@@ -74,15 +77,17 @@ typedef struct awsorch_sigv4_params {
     const char *session_token; /* NULL or "" when the credentials are long-term */
     int64_t time_s;            /* signing time, epoch seconds */
     awsorch_sigv4_mode mode;
-    uint32_t expires_s;        /* query mode: X-Amz-Expires */
+    uint32_t expires_s; /* query mode: X-Amz-Expires */
     unsigned flags;
     awsorch_sigv4_key_cache *key_cache; /* NULL: the process-wide cache */
 } awsorch_sigv4_params;
 
 #define AWSORCH_SIGV4_PARAMS_VERSION 1
 #define AWSORCH_SIGV4_PARAMS_INIT                                                                  \
-    {AWSORCH_SIGV4_PARAMS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, AWSORCH_SIGV4_HEADERS, 3600u,  \
-     0u, NULL}
+    {                                                                                              \
+        AWSORCH_SIGV4_PARAMS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, AWSORCH_SIGV4_HEADERS,      \
+            3600u, 0u, NULL                                                                        \
+    }
 
 /* The signer's results; every awsorch_sigv4_str points into the scratch buffer. */
 typedef struct awsorch_sigv4_result {

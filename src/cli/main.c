@@ -20,7 +20,7 @@ static void log_to_stderr(awsorch_log_level level, const char *line, void *userd
 {
     (void)userdata;
     static const char *const names[] = {"", "ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
-    fprintf(stderr, "awsorch %s %s\n", names[level], line);
+    (void)fprintf(stderr, "awsorch %s %s\n", names[level], line);
 }
 
 int main(int argc, char **argv)
@@ -28,15 +28,15 @@ int main(int argc, char **argv)
     cli_globals g = {0};
     char err[256];
     if (!cli_take_globals(&argc, argv, &g, err, sizeof(err))) {
-        fprintf(stderr, "%s\nawsorch: error: %s\n", usage, err);
+        (void)fprintf(stderr, "%s\nawsorch: error: %s\n", usage, err);
         return CLI_EXIT_USAGE;
     }
     if (g.debug) {
         awsorch_log_set(AWSORCH_LOG_DEBUG, log_to_stderr, NULL);
     }
     if (argc < 2) {
-        fprintf(stderr, "%s\nawsorch: error: the following arguments are required: command\n",
-                usage);
+        (void)fprintf(stderr, "%s\nawsorch: error: the following arguments are required: command\n",
+                      usage);
         return CLI_EXIT_USAGE;
     }
     const char *cmd = argv[1];
@@ -48,9 +48,10 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
-        fputs(usage, stdout);
+        (void)fputs(usage, stdout);
         return CLI_EXIT_OK;
     }
-    fprintf(stderr, "%s\nawsorch: error: argument command: Invalid choice: '%s'\n", usage, cmd);
+    (void)fprintf(stderr, "%s\nawsorch: error: argument command: Invalid choice: '%s'\n", usage,
+                  cmd);
     return CLI_EXIT_USAGE;
 }

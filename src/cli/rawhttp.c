@@ -7,6 +7,9 @@
 #include <strings.h>
 
 static bool fail(char *err, size_t err_len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool fail(char *err, size_t err_len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -49,8 +52,8 @@ static bool parse_request_line(rawhttp_request *r, char *line, size_t len, char 
         return fail(err, err_len, "bad request line: the request is empty");
     }
     if (sp1 == NULL || sp1 == sp2) {
-        return fail(err, err_len,
-                    "bad request line '%.80s': expected 'METHOD TARGET HTTP/1.1'", line);
+        return fail(err, err_len, "bad request line '%.80s': expected 'METHOD TARGET HTTP/1.1'",
+                    line);
     }
     *sp1 = '\0';
     *sp2 = '\0';
@@ -59,8 +62,7 @@ static bool parse_request_line(rawhttp_request *r, char *line, size_t len, char 
     r->version = sp2 + 1;
     for (char *m = r->method; *m; m++) {
         if (!is_tchar((unsigned char)*m)) {
-            return fail(err, err_len, "bad request line: method '%.40s' is not a token",
-                        r->method);
+            return fail(err, err_len, "bad request line: method '%.40s' is not a token", r->method);
         }
     }
     if (r->method[0] == '\0') {
@@ -267,8 +269,10 @@ bool rawhttp_parse(rawhttp_request *out, const char *data, size_t len, char *err
                             lineno, (int)(colon - line > 60 ? 60 : colon - line), line);
             }
         }
-        rawhttp_header h = {line, (size_t)(colon - line), colon + 1,
-                            (size_t)(line + line_len - colon - 1), line, line_len, false};
+        rawhttp_header h = {line,      (size_t)(colon - line),
+                            colon + 1, (size_t)(line + line_len - colon - 1),
+                            line,      line_len,
+                            false};
         if (!add_header(out, &cap, h)) {
             rawhttp_free(out);
             return fail(err, err_len, "out of memory");

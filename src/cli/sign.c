@@ -27,7 +27,7 @@ typedef enum show {
 
 static int usage_error(const char *what, const char *arg)
 {
-    fprintf(stderr, "%s\nawsorch sign: error: %s%s\n", usage, what, arg);
+    (void)fprintf(stderr, "%s\nawsorch sign: error: %s%s\n", usage, what, arg);
     return CLI_EXIT_USAGE;
 }
 
@@ -55,12 +55,12 @@ static void put_line(FILE *out, const char *p, size_t n, const char *eol)
 {
     for (size_t i = 0; i < n; i++) {
         if (p[i] == '\n') {
-            fputs(eol, out);
+            (void)fputs(eol, out);
         } else {
-            fputc(p[i], out);
+            (void)fputc(p[i], out);
         }
     }
-    fputs(eol, out);
+    (void)fputs(eol, out);
 }
 
 static bool replaced_by_signer(const rawhttp_header *h, const awsorch_sigv4_result *res)
@@ -78,17 +78,17 @@ static void print_signed_request(FILE *out, const rawhttp_request *r,
                                  const awsorch_sigv4_result *res, bool presign)
 {
     const char *eol = r->eol;
-    fprintf(out, "%s %s", r->method, r->target);
+    (void)fprintf(out, "%s %s", r->method, r->target);
     if (presign) {
         bool has_q = r->query != NULL;
         if (has_q && r->query_len > 0) {
-            fputc('&', out);
+            (void)fputc('&', out);
         } else if (!has_q) {
-            fputc('?', out);
+            (void)fputc('?', out);
         }
-        fwrite(res->presign_query.ptr, 1, res->presign_query.len, out);
+        (void)fwrite(res->presign_query.ptr, 1, res->presign_query.len, out);
     }
-    fprintf(out, " %s%s", r->version, eol);
+    (void)fprintf(out, " %s%s", r->version, eol);
     for (size_t i = 0; i < r->header_count; i++) {
         const rawhttp_header *h = &r->headers[i];
         if (!presign && replaced_by_signer(h, res)) {
@@ -98,13 +98,13 @@ static void print_signed_request(FILE *out, const rawhttp_request *r,
     }
     for (size_t i = 0; !presign && i < res->add_header_count; i++) {
         const awsorch_sigv4_header *h = &res->add_headers[i];
-        fwrite(h->name.ptr, 1, h->name.len, out);
-        fputc(':', out);
-        fwrite(h->value.ptr, 1, h->value.len, out);
-        fputs(eol, out);
+        (void)fwrite(h->name.ptr, 1, h->name.len, out);
+        (void)fputc(':', out);
+        (void)fwrite(h->value.ptr, 1, h->value.len, out);
+        (void)fputs(eol, out);
     }
-    fputs(eol, out);
-    fwrite(r->body, 1, r->body_len, out);
+    (void)fputs(eol, out);
+    (void)fwrite(r->body, 1, r->body_len, out);
 }
 
 typedef struct sign_args {
@@ -147,7 +147,7 @@ static int parse_args(int argc, char **argv, sign_args *a)
         } else if (strcmp(s, "--omit-session-token") == 0) {
             a->omit_token = true;
         } else if (strcmp(s, "-h") == 0 || strcmp(s, "--help") == 0) {
-            fputs(usage, stdout);
+            (void)fputs(usage, stdout);
             return -1;
         } else if (s[0] == '-' && s[1] != '\0') {
             return usage_error("unknown option or missing value: ", s);
@@ -188,25 +188,26 @@ static int emit(FILE *out, const rawhttp_request *req, const awsorch_sigv4_resul
     switch (a->what) {
     case SHOW_REQUEST: print_signed_request(out, req, res, a->presign); break;
     case SHOW_CANONICAL:
-        fwrite(res->canonical_request.ptr, 1, res->canonical_request.len, out);
+        (void)fwrite(res->canonical_request.ptr, 1, res->canonical_request.len, out);
         break;
     case SHOW_STRING_TO_SIGN:
-        fwrite(res->string_to_sign.ptr, 1, res->string_to_sign.len, out);
+        (void)fwrite(res->string_to_sign.ptr, 1, res->string_to_sign.len, out);
         break;
-    case SHOW_SIGNATURE: fputs(res->signature, out); break;
+    case SHOW_SIGNATURE: (void)fputs(res->signature, out); break;
     case SHOW_AUTHORIZATION:
         if (a->presign) {
-            fwrite(res->presign_query.ptr, 1, res->presign_query.len, out);
+            (void)fwrite(res->presign_query.ptr, 1, res->presign_query.len, out);
         } else {
-            fwrite(res->authorization.ptr, 1, res->authorization.len, out);
+            (void)fwrite(res->authorization.ptr, 1, res->authorization.len, out);
         }
         break;
     }
     /* Byte-exact output for pipes and files; a final newline for people. */
     if (out == stdout && isatty(STDOUT_FILENO)) {
-        fputc('\n', out);
+        (void)fputc('\n', out);
     }
-    return fflush(out) == 0 ? CLI_EXIT_OK : CLI_EXIT_OTHER;
+    /* Each write above is checked once here: a full disk or closed pipe fails the command. */
+    return (fflush(out) == 0 && !ferror(out)) ? CLI_EXIT_OK : CLI_EXIT_OTHER;
 }
 
 int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out)
@@ -218,8 +219,8 @@ int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out)
     }
     const char *region = region_of(g);
     if (region == NULL) {
-        fprintf(stderr, "awsorch sign: no region: pass --region or set AWS_REGION or "
-                        "AWS_DEFAULT_REGION\n");
+        (void)fprintf(stderr, "awsorch sign: no region: pass --region or set AWS_REGION or "
+                              "AWS_DEFAULT_REGION\n");
         return CLI_EXIT_CONFIG;
     }
     int64_t when = awsorch_time_now();
@@ -236,7 +237,7 @@ int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out)
     rawhttp_request req;
     char err[256];
     if (!rawhttp_parse(&req, input.data, input.len, err, sizeof(err))) {
-        fprintf(stderr, "awsorch sign: %s\n", err);
+        (void)fprintf(stderr, "awsorch sign: %s\n", err);
         awsorch_buf_free(&input);
         return CLI_EXIT_USAGE;
     }
@@ -254,7 +255,7 @@ int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out)
     void *scratch = NULL;
     rc = CLI_EXIT_OTHER;
     if (headers == NULL) {
-        fprintf(stderr, "awsorch sign: out of memory\n");
+        (void)fprintf(stderr, "awsorch sign: out of memory\n");
         goto done;
     }
     for (size_t i = 0; i < req.header_count; i++) {
@@ -286,7 +287,7 @@ int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out)
     size_t scratch_len = awsorch_sigv4_scratch_size(&sreq, &params);
     scratch = malloc(scratch_len);
     if (scratch == NULL) {
-        fprintf(stderr, "awsorch sign: out of memory\n");
+        (void)fprintf(stderr, "awsorch sign: out of memory\n");
         goto done;
     }
     awsorch_sigv4_result res;

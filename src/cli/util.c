@@ -4,8 +4,7 @@
 
 #include "cli.h"
 
-static bool take_value(int *i, int argc, char **argv, const char **value, char *err,
-                       size_t err_len)
+static bool take_value(int *i, int argc, char **argv, const char **value, char *err, size_t err_len)
 {
     if (*i + 1 >= argc) {
         (void)snprintf(err, err_len, "argument %s: expected one argument", argv[*i]);
@@ -79,7 +78,7 @@ awsorch_status cli_read_all(const char *path, awsorch_buf *buf)
     FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (f == NULL) {
         awsorch_buf_puts(buf, "");
-        fprintf(stderr, "awsorch: cannot open %s: %s\n", path, strerror(errno));
+        (void)fprintf(stderr, "awsorch: cannot open %s: %s\n", path, strerror(errno));
         return AWSORCH_E_IO;
     }
     char chunk[65536];
@@ -89,11 +88,11 @@ awsorch_status cli_read_all(const char *path, awsorch_buf *buf)
         st = awsorch_buf_append(buf, chunk, n);
     }
     if (st == AWSORCH_OK && ferror(f)) {
-        fprintf(stderr, "awsorch: cannot read %s\n", from_stdin ? "standard input" : path);
+        (void)fprintf(stderr, "awsorch: cannot read %s\n", from_stdin ? "standard input" : path);
         st = AWSORCH_E_IO;
     }
     if (!from_stdin) {
-        fclose(f);
+        (void)fclose(f);
     }
     return st;
 }
@@ -116,9 +115,9 @@ int cli_report(const char *what, awsorch_status st)
 {
     const awsorch_error *e = awsorch_error_last();
     if (e->status == st && e->message[0] != '\0') {
-        fprintf(stderr, "awsorch: %s: %s\n", what, e->message);
+        (void)fprintf(stderr, "awsorch: %s: %s\n", what, e->message);
     } else {
-        fprintf(stderr, "awsorch: %s: %s\n", what, awsorch_strerror(st));
+        (void)fprintf(stderr, "awsorch: %s: %s\n", what, awsorch_strerror(st));
     }
     return cli_exit_for(st);
 }

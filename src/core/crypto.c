@@ -12,9 +12,15 @@
 
 _Static_assert(sizeof(SHA256_CTX) <= sizeof(awsorch__sha256), "awsorch__sha256 is too small");
 
-static SHA256_CTX *ctx_of(awsorch__sha256 *c) { return (SHA256_CTX *)(void *)c->opaque; }
+static SHA256_CTX *ctx_of(awsorch__sha256 *c)
+{
+    return (SHA256_CTX *)(void *)c->opaque;
+}
 
-void awsorch__sha256_init(awsorch__sha256 *ctx) { (void)SHA256_Init(ctx_of(ctx)); }
+void awsorch__sha256_init(awsorch__sha256 *ctx)
+{
+    (void)SHA256_Init(ctx_of(ctx));
+}
 
 void awsorch__sha256_update(awsorch__sha256 *ctx, const void *data, size_t n)
 {
@@ -73,4 +79,7 @@ void awsorch__hmac_sha256(const awsorch__hmac_key *key, const void *data, size_t
     OPENSSL_cleanse(&c, sizeof(c));
 }
 
-void awsorch__hmac_key_wipe(awsorch__hmac_key *key) { OPENSSL_cleanse(key, sizeof(*key)); }
+void awsorch__hmac_key_wipe(awsorch__hmac_key *key)
+{
+    OPENSSL_cleanse(key, sizeof(*key));
+}

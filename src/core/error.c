@@ -5,9 +5,15 @@
 
 static _Thread_local awsorch_error tls_error;
 
-const awsorch_error *awsorch_error_last(void) { return &tls_error; }
+const awsorch_error *awsorch_error_last(void)
+{
+    return &tls_error;
+}
 
-void awsorch_error_clear(void) { memset(&tls_error, 0, sizeof(tls_error)); }
+void awsorch_error_clear(void)
+{
+    memset(&tls_error, 0, sizeof(tls_error));
+}
 
 awsorch_status awsorch__fail(awsorch_status status, const char *fmt, ...)
 {
@@ -42,4 +48,7 @@ const char *awsorch_strerror(awsorch_status status)
     return "unknown status";
 }
 
-const char *awsorch_version(void) { return AWSORCH_VERSION_STRING; }
+const char *awsorch_version(void)
+{
+    return AWSORCH_VERSION_STRING;
+}

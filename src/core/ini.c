@@ -8,7 +8,7 @@
 #include "internal.h"
 
 /* Files larger than this are not AWS config files; refusing them bounds memory. */
-#define INI_MAX_BYTES (4u * 1024u * 1024u)
+#define INI_MAX_BYTES ((size_t)4 * 1024 * 1024)
 
 static char *trim(char *s)
 {
@@ -101,7 +101,7 @@ static awsorch_status read_file(const char *path, awsorch_buf *text, bool *found
         st = awsorch__fail(AWSORCH_E_CONFIG, "cannot read %s", path);
     }
     OPENSSL_cleanse(chunk, sizeof(chunk));
-    fclose(f);
+    (void)fclose(f);
     if (st == AWSORCH_OK && text->data == NULL) {
         st = awsorch_buf_append(text, "", 0);
     }

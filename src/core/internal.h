@@ -63,21 +63,6 @@ void awsorch__hmac_key_wipe(awsorch__hmac_key *key);
 void awsorch__civil_from_epoch(int64_t epoch_s, int *year, int *month, int *day, int *hour,
                                int *min, int *sec);
 
-/* JSON helpers over jansson. */
-typedef struct json_t json_t;
-/* Returns obj[key] when it is a string, else NULL. */
-const char *awsorch__json_string(const json_t *obj, const char *key);
-/* Parses JSON text; on failure records AWSORCH_E_PARSE naming what and where. */
-awsorch_status awsorch__json_parse(json_t **out, const char *text, size_t len, const char *what);
-
-/* XML helpers over libxml2. */
-typedef struct _xmlNode xmlNode;
-/* Returns the first child element of node with this local name, or NULL. */
-xmlNode *awsorch__xml_child(xmlNode *node, const char *name);
-/* Returns a newly allocated copy of the text of the element at a path of child
- * names ("Error/Code"), or NULL. */
-char *awsorch__xml_text_at(xmlNode *node, const char *path);
-
 /* Shared config/credentials files (INI). Reads one profile's top-level keys;
  * sub-section lines (indented, under "s3 =") are skipped. */
 typedef struct awsorch__ini_pair {

@@ -1,6 +1,6 @@
 #include <jansson.h>
 
-#include "internal.h"
+#include "json.h"
 
 const char *awsorch__json_string(const json_t *obj, const char *key)
 {
@@ -16,8 +16,8 @@ awsorch_status awsorch__json_parse(json_t **out, const char *text, size_t len, c
     json_error_t err;
     *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
     if (*out == NULL) {
-        return awsorch__fail(AWSORCH_E_PARSE, "%s is not valid JSON (line %d, column %d): %s",
-                             what, err.line, err.column, err.text);
+        return awsorch__fail(AWSORCH_E_PARSE, "%s is not valid JSON (line %d, column %d): %s", what,
+                             err.line, err.column, err.text);
     }
     return AWSORCH_OK;
 }

@@ -18,8 +18,8 @@ int awsorch__hex_value(unsigned char c)
 
 bool awsorch__is_unreserved(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 static unsigned char ascii_lower(unsigned char c)
@@ -42,8 +42,7 @@ int awsorch__strncasecmp_len(const char *a, size_t alen, const char *b, size_t b
 awsorch_status awsorch_hex_encode(const void *data, size_t n, char *out, size_t out_len)
 {
     static const char digits[] = "0123456789abcdef";
-    if (out == NULL || (n > 0 && data == NULL) || n > (SIZE_MAX - 1) / 2 ||
-        out_len < 2 * n + 1) {
+    if (out == NULL || (n > 0 && data == NULL) || n > (SIZE_MAX - 1) / 2 || out_len < 2 * n + 1) {
         return awsorch__fail(AWSORCH_E_BUFFER_TOO_SMALL, "hex output needs %zu bytes",
                              n <= (SIZE_MAX - 1) / 2 ? 2 * n + 1 : SIZE_MAX);
     }

@@ -140,11 +140,11 @@ awsorch_status awsorch_time_parse(const char *text, int64_t *epoch_s)
     const char *p = text;
     int y, mo, d, h, mi, s;
     bool extended = strchr(text, '-') != NULL;
-    bool ok = take_digits(&p, 4, &y) && take_char(&p, '-', extended) &&
-              take_digits(&p, 2, &mo) && take_char(&p, '-', extended) &&
-              take_digits(&p, 2, &d) && (take_char(&p, 'T', true) || take_char(&p, 't', true)) &&
-              take_digits(&p, 2, &h) && take_char(&p, ':', extended) &&
-              take_digits(&p, 2, &mi) && take_char(&p, ':', extended) && take_digits(&p, 2, &s);
+    bool ok = take_digits(&p, 4, &y) && take_char(&p, '-', extended) && take_digits(&p, 2, &mo) &&
+              take_char(&p, '-', extended) && take_digits(&p, 2, &d) &&
+              (take_char(&p, 'T', true) || take_char(&p, 't', true)) && take_digits(&p, 2, &h) &&
+              take_char(&p, ':', extended) && take_digits(&p, 2, &mi) &&
+              take_char(&p, ':', extended) && take_digits(&p, 2, &s);
     if (ok && *p == '.') {
         p++;
         if (*p < '0' || *p > '9') {
@@ -163,7 +163,7 @@ awsorch_status awsorch_time_parse(const char *text, int64_t *epoch_s)
                              text);
     }
     /* A leap second is folded into the next second, as the SDKs do. */
-    *epoch_s = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    *epoch_s = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + s;
     return AWSORCH_OK;
 }
 

@@ -3,7 +3,7 @@
 
 #include <libxml/tree.h>
 
-#include "internal.h"
+#include "xml.h"
 
 xmlNode *awsorch__xml_child(xmlNode *node, const char *name)
 {

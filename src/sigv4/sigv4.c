@@ -61,7 +61,10 @@ static void sbuf_put(sbuf *s, const void *p, size_t n)
     s->len += n;
 }
 
-static void sbuf_str(sbuf *s, const char *p) { sbuf_put(s, p, strlen(p)); }
+static void sbuf_str(sbuf *s, const char *p)
+{
+    sbuf_put(s, p, strlen(p));
+}
 
 /* Single bytes are most of what the signer writes, so they skip memcpy. */
 static inline void sbuf_char(sbuf *s, char c)
@@ -180,17 +183,16 @@ static int bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
 
 int awsorch_sigv4_is_s3(const char *service)
 {
-    return service != NULL && (strcmp(service, "s3") == 0 || strcmp(service, "s3-outposts") == 0 ||
-                               strcmp(service, "s3-object-lambda") == 0 ||
-                               strcmp(service, "s3express") == 0);
+    return service != NULL &&
+           (strcmp(service, "s3") == 0 || strcmp(service, "s3-outposts") == 0 ||
+            strcmp(service, "s3-object-lambda") == 0 || strcmp(service, "s3express") == 0);
 }
 
 /* Hop-by-hop headers and those that proxies and load balancers rewrite or add;
  * signing them would break the signature in transit. */
 static const char *const unsigned_headers[] = {
-    "authorization", "connection", "expect",  "keep-alive", "proxy-authorization",
-    "te",            "trailer",    "transfer-encoding", "upgrade", "user-agent",
-    "x-amzn-trace-id"};
+    "authorization", "connection",        "expect",  "keep-alive", "proxy-authorization", "te",
+    "trailer",       "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id"};
 
 /* The signer calls this with names it has lowercased already. */
 static bool lower_is_unsigned(const char *name, size_t n)
@@ -276,7 +278,10 @@ static bool valid_header_value(const char *p, size_t n)
     return true;
 }
 
-static bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static bool is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 static bool valid_percent_encoding(const char *p, size_t n, size_t *bad_at)
 {
@@ -299,14 +304,20 @@ static bool valid_percent_encoding(const char *p, size_t n, size_t *bad_at)
 
 /* ---- scratch sizing ----------------------------------------------------- */
 
-static size_t sat_add(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
+static size_t sat_add(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
 
 static size_t sat_mul(size_t a, size_t b)
 {
     return (b != 0 && a > SIZE_MAX / b) ? SIZE_MAX : a * b;
 }
 
-static size_t cstr_len(const char *s) { return s ? strlen(s) : 0; }
+static size_t cstr_len(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
 
 static size_t query_param_count(awsorch_sigv4_str q)
 {
@@ -353,10 +364,10 @@ size_t awsorch_sigv4_scratch_size(const awsorch_sigv4_request *req,
     size_t total = 2048;
     total = sat_add(total, sat_mul(sat_add(req->header_count, ADDED_HEADERS), sizeof(hdr)));
     total = sat_add(total, sat_mul(params_n, sizeof(qparam)));
-    total = sat_add(total, sat_mul(names, 16));          /* copies, signed-header lists */
-    total = sat_add(total, sat_mul(values, 2));          /* normalized copy, canonical */
+    total = sat_add(total, sat_mul(names, 16)); /* copies, signed-header lists */
+    total = sat_add(total, sat_mul(values, 2)); /* normalized copy, canonical */
     total = sat_add(total, sat_mul(cstr_len(params->session_token), 10));
-    total = sat_add(total, sat_mul(ids, 16));            /* scope in many places */
+    total = sat_add(total, sat_mul(ids, 16)); /* scope in many places */
     total = sat_add(total, sat_mul(sat_add(req->path.len, 2), 8));
     total = sat_add(total, sat_mul(req->query.len, 6));
     total = sat_add(total, sat_mul(params_n, 8));
@@ -425,8 +436,8 @@ static void hmac_once(const void *key, size_t key_len, const char *data, unsigne
     awsorch__hmac_key_wipe(&k);
 }
 
-awsorch_status awsorch_sigv4_derive_key(unsigned char key[32], const char *secret,
-                                        const char *day, const char *region, const char *service)
+awsorch_status awsorch_sigv4_derive_key(unsigned char key[32], const char *secret, const char *day,
+                                        const char *region, const char *service)
 {
     if (key == NULL || secret == NULL || day == NULL || region == NULL || service == NULL) {
         return awsorch__fail(AWSORCH_E_INVALID_ARG, "derive_key: a required argument is NULL");
@@ -437,8 +448,11 @@ awsorch_status awsorch_sigv4_derive_key(unsigned char key[32], const char *secre
     size_t secret_len = strlen(secret);
     size_t first_len;
     if (secret_len <= sizeof(first) - 4) {
-        memcpy(first, "AWS4", 4);
-        memcpy(first + 4, secret, secret_len);
+        static const unsigned char prefix[4] = {'A', 'W', 'S', '4'};
+        memcpy(first, prefix, sizeof(prefix));
+        for (size_t i = 0; i < secret_len; i++) {
+            first[4 + i] = (unsigned char)secret[i];
+        }
         first_len = 4 + secret_len;
     } else {
         awsorch__sha256 h;
@@ -542,7 +556,10 @@ static awsorch_sigv4_str copy_lower(arena *a, awsorch_sigv4_str in)
     sbuf s = sbuf_begin(a);
     for (size_t i = 0; i < in.len; i++) {
         char c = in.ptr[i];
-        sbuf_char(&s, (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c);
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        sbuf_char(&s, c);
     }
     return sbuf_end(&s);
 }
@@ -703,8 +720,8 @@ static awsorch_status check_params(signer *g)
     if (p->mode != AWSORCH_SIGV4_HEADERS && p->mode != AWSORCH_SIGV4_QUERY) {
         return awsorch__fail(AWSORCH_E_INVALID_ARG, "unknown signing mode %d", (int)p->mode);
     }
-    if (p->mode == AWSORCH_SIGV4_QUERY &&
-        (p->expires_s < AWSORCH_SIGV4_MIN_EXPIRES_S || p->expires_s > AWSORCH_SIGV4_MAX_EXPIRES_S)) {
+    if (p->mode == AWSORCH_SIGV4_QUERY && (p->expires_s < AWSORCH_SIGV4_MIN_EXPIRES_S ||
+                                           p->expires_s > AWSORCH_SIGV4_MAX_EXPIRES_S)) {
         return awsorch__fail(AWSORCH_E_INVALID_ARG,
                              "presign expiry %u s is outside 1 s to 604800 s (7 days)",
                              p->expires_s);
@@ -715,8 +732,8 @@ static awsorch_status check_params(signer *g)
     if (r->path.len == 0 || r->path.ptr == NULL || r->path.ptr[0] != '/') {
         return awsorch__fail(AWSORCH_E_INVALID_ARG, "request path must start with '/'");
     }
-    if ((r->query.len > 0 && r->query.ptr == NULL) ||
-        (r->header_count > 0 && r->headers == NULL) || (r->body_len > 0 && r->body == NULL)) {
+    if ((r->query.len > 0 && r->query.ptr == NULL) || (r->header_count > 0 && r->headers == NULL) ||
+        (r->body_len > 0 && r->body == NULL)) {
         return awsorch__fail(AWSORCH_E_INVALID_ARG, "request has a length without data");
     }
     size_t bad = 0;
@@ -725,15 +742,14 @@ static awsorch_status check_params(signer *g)
                              bad);
     }
     if (!valid_percent_encoding(r->query.ptr, r->query.len, &bad)) {
-        return awsorch__fail(AWSORCH_E_PARSE,
-                             "invalid percent-encoding at offset %zu of the query", bad);
+        return awsorch__fail(AWSORCH_E_PARSE, "invalid percent-encoding at offset %zu of the query",
+                             bad);
     }
     for (size_t i = 0; i < r->path.len + r->query.len; i++) {
-        unsigned char c = (unsigned char)(i < r->path.len ? r->path.ptr[i]
-                                                          : r->query.ptr[i - r->path.len]);
+        unsigned char c =
+            (unsigned char)(i < r->path.len ? r->path.ptr[i] : r->query.ptr[i - r->path.len]);
         if (c < 0x20 || c == 0x7f || c == '#') {
-            return awsorch__fail(AWSORCH_E_PARSE,
-                                 "request target has a control character or '#'");
+            return awsorch__fail(AWSORCH_E_PARSE, "request target has a control character or '#'");
         }
     }
     if (r->payload_hash != NULL) {
@@ -793,8 +809,8 @@ static awsorch_status collect_headers(signer *g, hdr **out, size_t *count, const
             h[n++] = (hdr){"x-amz-security-token", 20, t, strlen(t), order++};
         }
         if (g->add_sha) {
-            h[n++] = (hdr){"x-amz-content-sha256", 20, g->payload_hex, strlen(g->payload_hex),
-                           order++};
+            h[n++] =
+                (hdr){"x-amz-content-sha256", 20, g->payload_hex, strlen(g->payload_hex), order++};
         }
     }
     sort_items(h, n, sizeof(hdr), hdr_cmp);
@@ -859,8 +875,8 @@ static awsorch_sigv4_str credential(arena *a, const char *akid, awsorch_sigv4_st
 /* Collects the query parameters to sign (the request's and, when presigning,
  * the X-Amz-* ones), each re-encoded, then sorts them. */
 static awsorch_status collect_params(signer *g, qparam **out, size_t *count,
-                                     awsorch_sigv4_str signed_headers,
-                                     const char *amz_date, char *expires)
+                                     awsorch_sigv4_str signed_headers, const char *amz_date,
+                                     char *expires)
 {
     const awsorch_sigv4_request *r = g->req;
     size_t max = query_param_count(r->query) + ADDED_PARAMS;
@@ -885,8 +901,8 @@ static awsorch_status collect_params(signer *g, qparam **out, size_t *count,
         const char *eq = memchr(seg, '=', seg_len);
         size_t klen = eq ? (size_t)(eq - seg) : seg_len;
         awsorch_sigv4_str k = reencode(&g->a, seg, klen);
-        awsorch_sigv4_str v = eq ? reencode(&g->a, eq + 1, seg_len - klen - 1)
-                                 : (awsorch_sigv4_str){"", 0};
+        awsorch_sigv4_str v =
+            eq ? reencode(&g->a, eq + 1, seg_len - klen - 1) : (awsorch_sigv4_str){"", 0};
         if (presign && k.len == 15 && memcmp(k.ptr, "X-Amz-Signature", 15) == 0) {
             return awsorch__fail(AWSORCH_E_INVALID_ARG,
                                  "the request is already presigned (it has X-Amz-Signature)");
@@ -1028,8 +1044,8 @@ awsorch_status awsorch_sigv4_sign(awsorch_sigv4_result *out, const awsorch_sigv4
     }
     qparam *query = NULL;
     size_t query_n = 0;
-    if ((st = collect_params(&g, &query, &query_n, signed_headers, out->amz_date,
-                             expires)) != AWSORCH_OK) {
+    if ((st = collect_params(&g, &query, &query_n, signed_headers, out->amz_date, expires)) !=
+        AWSORCH_OK) {
         return st;
     }
     awsorch_sigv4_str uri = canonical_uri(&g.a, req->path, g.normalize, g.double_encode);
@@ -1092,13 +1108,11 @@ awsorch_status awsorch_sigv4_sign(awsorch_sigv4_result *out, const awsorch_sigv4
         }
         out->add_headers[k++] = (awsorch_sigv4_header){{"X-Amz-Date", 10}, {out->amz_date, 16}};
         if (g.add_sha) {
-            out->add_headers[k++] = (awsorch_sigv4_header){{"x-amz-content-sha256", 20},
-                                                           {out->payload_hash.ptr,
-                                                            out->payload_hash.len}};
+            out->add_headers[k++] = (awsorch_sigv4_header){
+                {"x-amz-content-sha256", 20}, {out->payload_hash.ptr, out->payload_hash.len}};
         }
-        out->add_headers[k++] = (awsorch_sigv4_header){{"Authorization", 13},
-                                                       {out->authorization.ptr,
-                                                        out->authorization.len}};
+        out->add_headers[k++] = (awsorch_sigv4_header){
+            {"Authorization", 13}, {out->authorization.ptr, out->authorization.len}};
         out->add_header_count = k;
     } else {
         s = sbuf_begin(&g.a);
