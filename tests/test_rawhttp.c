@@ -102,6 +102,7 @@ Test(rawhttp, errors_name_the_problem)
         {"GET / HTTP/1.1\nX: 1\n", "Host"},
         {"GET / HTTP/1.1\nHost:h\nContent-Length: x\n\n", "not a number"},
         {"GET / HTTP/1.1\nHost:h\nContent-Length: 99\n\nab", "Content-Length says 99"},
+        {"PUT / HTTP/1.1\nHost:h\nContent-Length: 1\n\nab", "Content-Length says 1"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         cr_expect_not(parse(bad[i][0]), "case %zu parsed", i);
