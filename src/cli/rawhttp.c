@@ -177,8 +177,8 @@ static bool check_content_length(rawhttp_request *r, char *err, size_t err_len)
          * else that disagrees with Content-Length is refused, not guessed at. */
         size_t extra = n <= r->body_len ? r->body_len - (size_t)n : 0;
         const char *tail = r->body + r->body_len - extra;
-        bool stray_eol = (extra == 1 && tail[0] == '\n') ||
-                         (extra == 2 && tail[0] == '\r' && tail[1] == '\n');
+        bool stray_eol =
+            (extra == 1 && tail[0] == '\n') || (extra == 2 && tail[0] == '\r' && tail[1] == '\n');
         if (n > r->body_len || (extra > 0 && !stray_eol)) {
             return fail(err, err_len, "the body has %zu bytes but Content-Length says %llu",
                         r->body_len, n);
