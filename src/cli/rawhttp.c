@@ -188,7 +188,10 @@ static bool check_content_length(rawhttp_request *r, char *err, size_t err_len)
     return true;
 }
 
-bool rawhttp_parse(rawhttp_request *out, const char *data, size_t len, char *err, size_t err_len)
+/* Parses into out; on failure the caller frees, after the message (which may
+ * quote the request) has been written. */
+static bool parse_into(rawhttp_request *out, const char *data, size_t len, char *err,
+                       size_t err_len)
 {
     memset(out, 0, sizeof(*out));
     if (data == NULL) {
@@ -211,16 +214,13 @@ bool rawhttp_parse(rawhttp_request *out, const char *data, size_t len, char *err
     size_t line_len;
     bool crlf;
     if (!next_line(&p, end, &line, &line_len, &crlf)) {
-        rawhttp_free(out);
         return fail(err, err_len, "bad request line: the request is empty");
     }
     out->eol = crlf ? "\r\n" : "\n";
     if (memchr(line, '\0', line_len) != NULL) {
-        rawhttp_free(out);
         return fail(err, err_len, "bad request line: it contains a NUL byte");
     }
     if (!parse_request_line(out, line, line_len, err, err_len)) {
-        rawhttp_free(out);
         return false;
     }
     char *target_copy = spare;
@@ -230,7 +230,6 @@ bool rawhttp_parse(rawhttp_request *out, const char *data, size_t len, char *err
     char *host;
     size_t host_len;
     if (!split_target(out, target_copy, &host, &host_len, err, err_len)) {
-        rawhttp_free(out);
         return false;
     }
 
@@ -245,7 +244,6 @@ bool rawhttp_parse(rawhttp_request *out, const char *data, size_t len, char *err
         }
         if (line[0] == ' ' || line[0] == '\t') {
             if (out->header_count == 0) {
-                rawhttp_free(out);
                 return fail(err, err_len, "line %zu: a continuation line before any header",
                             lineno);
             }
@@ -258,17 +256,14 @@ bool rawhttp_parse(rawhttp_request *out, const char *data, size_t len, char *err
         }
         char *colon = memchr(line, ':', line_len);
         if (colon == NULL) {
-            rawhttp_free(out);
             return fail(err, err_len, "line %zu: header '%.*s' has no ':'", lineno,
                         (int)(line_len > 60 ? 60 : line_len), line);
         }
         if (colon == line) {
-            rawhttp_free(out);
             return fail(err, err_len, "line %zu: header has an empty name", lineno);
         }
         for (char *c = line; c < colon; c++) {
             if (!is_tchar((unsigned char)*c)) {
-                rawhttp_free(out);
                 return fail(err, err_len,
                             "line %zu: header name '%.*s' has a character a name cannot have",
                             lineno, (int)(colon - line > 60 ? 60 : colon - line), line);
@@ -279,7 +274,6 @@ bool rawhttp_parse(rawhttp_request *out, const char *data, size_t len, char *err
                             line,      line_len,
                             false};
         if (!add_header(out, &cap, h)) {
-            rawhttp_free(out);
             return fail(err, err_len, "out of memory");
         }
     }
@@ -297,7 +291,6 @@ bool rawhttp_parse(rawhttp_request *out, const char *data, size_t len, char *err
         h->value_len = w;
         /* the line and the value overlap: compact the line the same way */
         if (memchr(h->value, '\0', h->value_len) != NULL) {
-            rawhttp_free(out);
             return fail(err, err_len, "header '%.*s' contains a NUL byte",
                         (int)(h->name_len > 60 ? 60 : h->name_len), h->name);
         }
@@ -314,15 +307,21 @@ bool rawhttp_parse(rawhttp_request *out, const char *data, size_t len, char *err
                          (int)host_len, host);
         rawhttp_header h = {spare, 4, spare + 5, host_len, spare, (size_t)n, true};
         if (!add_header(out, &cap, h)) {
-            rawhttp_free(out);
             return fail(err, err_len, "out of memory");
         }
     }
     if (!has_header(out, "host")) {
-        rawhttp_free(out);
         return fail(err, err_len, "the request has no Host header");
     }
     if (!check_content_length(out, err, err_len)) {
+        return false;
+    }
+    return true;
+}
+
+bool rawhttp_parse(rawhttp_request *out, const char *data, size_t len, char *err, size_t err_len)
+{
+    if (!parse_into(out, data, len, err, err_len)) {
         rawhttp_free(out);
         return false;
     }

@@ -271,16 +271,17 @@ static bool valid_header_value(const char *p, size_t n)
             }
             continue;
         }
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        if ((c < 0x20 && c != '\t' && c != '\v' && c != '\f') || c == 0x7f) {
             return false;
         }
     }
     return true;
 }
 
+/* The C locale's isspace set, which the AWS SDKs collapse in header values. */
 static bool is_space(unsigned char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 static bool valid_percent_encoding(const char *p, size_t n, size_t *bad_at)
@@ -661,16 +662,9 @@ static awsorch_sigv4_str canonical_uri(arena *a, awsorch_sigv4_str path, bool no
     if (double_encode) {
         sbuf_uri_encode(&s, path.ptr, path.len, true);
     } else {
-        /* As sent: escapes stay as they are; only bytes that cannot travel
-         * raw in a request line get encoded. */
-        for (size_t i = 0; i < path.len; i++) {
-            unsigned char c = (unsigned char)path.ptr[i];
-            if (c <= 0x20 || c >= 0x7f) {
-                sbuf_pct(&s, c);
-            } else {
-                sbuf_char(&s, (char)c);
-            }
-        }
+        /* S3 signs the path exactly as sent (already encoded once by the
+         * caller), as botocore and the AWS Common Runtime do. */
+        sbuf_put(&s, path.ptr, path.len);
     }
     return sbuf_end(&s);
 }
