@@ -21,6 +21,9 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/awsorchConfigVersio
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/awsorchConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/awsorchConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/awsorch)
+file(RELATIVE_PATH AWSORCH_PC_TO_PREFIX "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig"
+     "${CMAKE_INSTALL_PREFIX}")
+string(REGEX REPLACE "/$" "" AWSORCH_PC_TO_PREFIX "${AWSORCH_PC_TO_PREFIX}")
 configure_file(cmake/awsorch.pc.in ${CMAKE_CURRENT_BINARY_DIR}/awsorch.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/awsorch.pc
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

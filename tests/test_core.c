@@ -2,10 +2,15 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <libxml/parser.h>
 
 #include "awsorch/core.h"
 #include "core/internal.h"
+#include "core/json.h"
+#include "core/xml.h"
 #include "helpers.h"
 
 static void *fail_in_thread(void *arg)
@@ -180,4 +185,38 @@ Test(ini, malformed_lines_name_file_and_line)
     cr_expect_eq(awsorch__ini_load(&sec, &found, path, "default"), AWSORCH_E_CONFIG);
     cr_expect_not_null(strstr(awsorch_error_last()->message, ":2:"), "%s",
                        awsorch_error_last()->message);
+}
+
+Test(json, string_member_and_parse_errors)
+{
+    json_t *doc = NULL;
+    const char *text = "{\"Code\":\"ThrottlingException\",\"n\":1}";
+    cr_assert_eq(awsorch__json_parse(&doc, text, strlen(text), "reply"), AWSORCH_OK);
+    cr_expect_str_eq(awsorch__json_string(doc, "Code"), "ThrottlingException");
+    cr_expect_null(awsorch__json_string(doc, "n"), "a number is not a string");
+    cr_expect_null(awsorch__json_string(doc, "missing"));
+    json_decref(doc);
+    cr_expect_eq(awsorch__json_parse(&doc, "{\"a\":", 5, "the reply"), AWSORCH_E_PARSE);
+    cr_expect_null(doc);
+    cr_expect_not_null(strstr(awsorch_error_last()->message, "the reply is not valid JSON"));
+    cr_expect_eq(awsorch__json_parse(&doc, "{\"a\":1,\"a\":2}", 13, "reply"), AWSORCH_E_PARSE,
+                 "duplicate keys are ambiguous and refused");
+}
+
+Test(xml, text_at_a_path)
+{
+    const char *text = "<ErrorResponse><Error><Code>ExpiredToken</Code>"
+                       "<Message>The token &amp; more</Message></Error></ErrorResponse>";
+    xmlDoc *doc = xmlReadMemory(text, (int)strlen(text), NULL, NULL, XML_PARSE_NONET);
+    cr_assert_not_null(doc);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    char *code = awsorch__xml_text_at(root, "Error/Code");
+    char *msg = awsorch__xml_text_at(root, "Error/Message");
+    cr_expect_str_eq(code, "ExpiredToken");
+    cr_expect_str_eq(msg, "The token & more");
+    cr_expect_null(awsorch__xml_text_at(root, "Error/RequestId"));
+    cr_expect_null(awsorch__xml_text_at(root, "Error//Code"));
+    free(code);
+    free(msg);
+    xmlFreeDoc(doc);
 }
