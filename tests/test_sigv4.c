@@ -142,6 +142,46 @@ Test(docs, s3_presigned_url)
     cr_expect_str_eq(cr_line(6), "UNSIGNED-PAYLOAD");
 }
 
+static awsorch_sigv4_params s3_doc_params(void)
+{
+    awsorch_sigv4_params p = params_for("s3");
+    p.access_key_id = "AKIAIOSFODNN7EXAMPLE";
+    p.secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    p.time_s = T_20130524;
+    return p;
+}
+
+Test(docs, s3_put_object)
+{
+    /* "Example: PUT Object" of the S3 SigV4 header-signing documentation. */
+    awsorch_sigv4_params p = s3_doc_params();
+    hv h[] = {{"Host", "examplebucket.s3.amazonaws.com"},
+              {"Date", "Fri, 24 May 2013 00:00:00 GMT"},
+              {"x-amz-storage-class", "REDUCED_REDUNDANCY"}};
+    cr_assert_eq(sign_req("PUT", "/test%24file.text", NULL, h, 3, "Welcome to Amazon S3.", &p),
+                 AWSORCH_OK);
+    cr_expect_str_eq(res.signature,
+                     "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
+}
+
+Test(docs, s3_get_bucket_lifecycle)
+{
+    awsorch_sigv4_params p = s3_doc_params();
+    hv h[] = {{"Host", "examplebucket.s3.amazonaws.com"}};
+    cr_assert_eq(sign_req("GET", "/", "lifecycle", h, 1, NULL, &p), AWSORCH_OK);
+    cr_expect_str_eq(res.signature,
+                     "fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
+}
+
+Test(docs, s3_list_objects)
+{
+    awsorch_sigv4_params p = s3_doc_params();
+    hv h[] = {{"Host", "examplebucket.s3.amazonaws.com"}};
+    cr_assert_eq(sign_req("GET", "/", "max-keys=2&prefix=J", h, 1, NULL, &p), AWSORCH_OK);
+    cr_expect_str_eq(res.signature,
+                     "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
+}
+
 Test(uri, normalized_for_most_services)
 {
     cr_expect_str_eq(canonical_uri_of("/a/./b/../c//d/", 0, "states"), "/a/c/d/");

@@ -14,7 +14,6 @@ int main(void)
         return 1;
     }
     (void)printf("awsorch %s: %s\n", awsorch_version(), hex);
-    return strcmp(hex, "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d") == 0
-               ? 0
-               : 1;
+    return strcmp(hex, "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d") == 0 ? 0
+                                                                                                : 1;
 }
