@@ -476,9 +476,10 @@ awsorch_status awsorch_sigv4_derive_key(unsigned char key[32], const char *secre
 static bool slot_matches(const cache_slot *s, const char *secret, size_t secret_len,
                          const char *day, const char *region, const char *service)
 {
-    return s->used && s->secret_len == secret_len &&
-           CRYPTO_memcmp(s->secret, secret, secret_len) == 0 && strcmp(s->day, day) == 0 &&
-           strcmp(s->region, region) == 0 && strcmp(s->service, service) == 0;
+    /* The cheap fields first; the constant-time secret comparison last. */
+    return s->used && s->secret_len == secret_len && strcmp(s->day, day) == 0 &&
+           strcmp(s->region, region) == 0 && strcmp(s->service, service) == 0 &&
+           CRYPTO_memcmp(s->secret, secret, secret_len) == 0;
 }
 
 static void signing_key(awsorch_sigv4_key_cache *cache, const char *secret, const char *day,
@@ -519,7 +520,8 @@ static void signing_key(awsorch_sigv4_key_cache *cache, const char *secret, cons
             victim = s;
         }
     }
-    OPENSSL_cleanse(victim, sizeof(*victim));
+    /* Only the evicted secret needs wiping; every other field is overwritten. */
+    OPENSSL_cleanse(victim->secret, victim->secret_len);
     victim->used = true;
     victim->last_use = ++cache->clock;
     victim->secret_len = secret_len;
