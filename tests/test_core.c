@@ -171,6 +171,8 @@ Test(ini, sections_comments_subsections_and_last_value_wins)
     cr_expect_str_eq(awsorch__ini_get(&sec, "region"), "eu-central-1");
     cr_expect_str_eq(awsorch__ini_get(&sec, "output"), "json");
     cr_expect_null(awsorch__ini_get(&sec, "addressing_style"));
+    cr_expect_str_eq(awsorch__ini_get(&sec, "s3.addressing_style"), "path");
+    cr_expect_str_eq(awsorch__ini_get(&sec, "s3.region"), "nowhere");
     awsorch__ini_free(&sec);
     cr_assert_eq(awsorch__ini_load(&sec, &found, "/nonexistent/config", "default"), AWSORCH_OK);
     cr_expect_not(found);

@@ -4,6 +4,7 @@
 
 #include "core.h"
 #include "credentials.h"
+#include "settings.h"
 #include "sigv4.h"
 
 #endif

@@ -29,8 +29,10 @@ typedef struct awsorch_credentials_options {
         AWSORCH_CREDENTIALS_OPTIONS_VERSION, NULL                                                  \
     }
 
-/* Resolves credentials through the default chain: environment, then static keys
- * of the profile in the shared credentials file, then in the config file. */
+/* Resolves credentials once through the default chain, in the AWS CLI's order:
+ * environment (unless a profile is named), the profile's role (source_profile or
+ * credential_source), web identity, SSO, the shared credentials file,
+ * credential_process, the config file, the container endpoint, instance metadata. */
 AWSORCH_API awsorch_status awsorch_credentials_resolve(awsorch_credentials **out,
                                                        const awsorch_credentials_options *opts);
 
@@ -39,6 +41,28 @@ AWSORCH_API awsorch_status awsorch_credentials_new(awsorch_credentials **out,
                                                    const char *access_key_id,
                                                    const char *secret_access_key,
                                                    const char *session_token);
+
+/* Copies credentials (free the copy with awsorch_credentials_free). */
+AWSORCH_API awsorch_status awsorch_credentials_copy(awsorch_credentials **out,
+                                                    const awsorch_credentials *creds);
+
+/* A cached default chain, safe to share between threads: temporary credentials
+ * are refreshed five minutes before they expire, by one thread while the others wait. */
+typedef struct awsorch_credentials_provider awsorch_credentials_provider;
+
+/* Creates a cached provider over the default chain for a profile. */
+AWSORCH_API awsorch_status awsorch_credentials_provider_new(
+    awsorch_credentials_provider **out, const awsorch_credentials_options *opts);
+
+/* Returns a copy of current credentials, resolving or refreshing them when needed. */
+AWSORCH_API awsorch_status awsorch_credentials_provider_get(awsorch_credentials **out,
+                                                            awsorch_credentials_provider *p);
+
+/* Returns how many times the provider has run the chain (for monitoring and tests). */
+AWSORCH_API unsigned awsorch_credentials_provider_refreshes(awsorch_credentials_provider *p);
+
+/* Frees a provider and wipes its cached credentials; NULL is accepted. */
+AWSORCH_API void awsorch_credentials_provider_free(awsorch_credentials_provider *p);
 
 /* Wipes and frees credentials; NULL is accepted. */
 AWSORCH_API void awsorch_credentials_free(awsorch_credentials *creds);

@@ -27,6 +27,22 @@ awsorch_status awsorch__fail(awsorch_status status, const char *fmt, ...)
     return status;
 }
 
+awsorch_status awsorch__fail_service(int http_status, const char *code, const char *message,
+                                     const char *request_id)
+{
+    awsorch_error_clear();
+    tls_error.status = AWSORCH_E_SERVICE;
+    tls_error.http_status = http_status;
+    (void)snprintf(tls_error.service_code, sizeof(tls_error.service_code), "%s",
+                   code ? code : "Unknown");
+    (void)snprintf(tls_error.message, sizeof(tls_error.message), "%s", message ? message : "");
+    (void)snprintf(tls_error.request_id, sizeof(tls_error.request_id), "%s",
+                   request_id ? request_id : "");
+    awsorch__log(AWSORCH_LOG_DEBUG, "service error %d %s: %s", http_status, tls_error.service_code,
+                 tls_error.message);
+    return AWSORCH_E_SERVICE;
+}
+
 const char *awsorch_strerror(awsorch_status status)
 {
     switch (status) {

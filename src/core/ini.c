@@ -125,6 +125,7 @@ awsorch_status awsorch__ini_load(awsorch__ini_section *out, bool *found, const c
     }
     bool in_section = false;
     bool in_subsection = false;
+    char parent[128] = "";
     size_t lineno = 0;
     for (char *line = text.data, *next = NULL; line != NULL; line = next) {
         char *nl = strchr(line, '\n');
@@ -147,16 +148,25 @@ awsorch_status awsorch__ini_load(awsorch__ini_section *out, bool *found, const c
             }
             *end = '\0';
             in_section = section_is(trim(t + 1), section);
+            out->present = out->present || in_section;
             in_subsection = false;
             continue;
         }
         if (!in_section) {
             continue;
         }
-        if (indented && in_subsection) {
-            continue; /* a line of a sub-section such as "s3 =" */
-        }
         char *eq = strchr(t, '=');
+        if (indented && in_subsection && eq != NULL) {
+            /* a line of a sub-section such as "s3 =": stored as "s3.key" */
+            *eq = '\0';
+            char full[256];
+            int n = snprintf(full, sizeof(full), "%s.%s", parent, trim(t));
+            if (n > 0 && (size_t)n < sizeof(full) &&
+                (st = add_pair(out, full, trim(eq + 1))) != AWSORCH_OK) {
+                break;
+            }
+            continue;
+        }
         if (eq == NULL) {
             if (indented) {
                 continue; /* continuation of the previous value */
@@ -171,6 +181,9 @@ awsorch_status awsorch__ini_load(awsorch__ini_section *out, bool *found, const c
         if (*key == '\0') {
             st = awsorch__fail(AWSORCH_E_CONFIG, "%s:%zu: empty key", path, lineno);
             break;
+        }
+        if (in_subsection) {
+            (void)snprintf(parent, sizeof(parent), "%s", key);
         }
         if (!in_subsection && (st = add_pair(out, key, value)) != AWSORCH_OK) {
             break;

@@ -19,6 +19,11 @@
 /* Records a failure in the calling thread's error record and returns status. */
 awsorch_status awsorch__fail(awsorch_status status, const char *fmt, ...) AWSORCH_PRINTF(2, 3);
 
+/* Records a service error (code, message, HTTP status, request id) and returns
+ * AWSORCH_E_SERVICE. */
+awsorch_status awsorch__fail_service(int http_status, const char *code, const char *message,
+                                     const char *request_id);
+
 /* Returns true when a message at this level would reach the log callback. */
 bool awsorch__log_enabled(awsorch_log_level level);
 
@@ -73,6 +78,7 @@ typedef struct awsorch__ini_pair {
 typedef struct awsorch__ini_section {
     awsorch__ini_pair *pairs;
     size_t count;
+    bool present; /* the section header appeared in the file */
 } awsorch__ini_section;
 
 /* Loads the keys of section `section` ("default", "profile dev", "dev") from a
@@ -83,5 +89,46 @@ awsorch_status awsorch__ini_load(awsorch__ini_section *out, bool *found, const c
 const char *awsorch__ini_get(const awsorch__ini_section *sec, const char *key);
 /* Frees a loaded section, wiping values (they may be secrets). */
 void awsorch__ini_free(awsorch__ini_section *sec);
+
+/* Returns the value of an environment variable, or NULL when unset or empty. */
+const char *awsorch__env(const char *name);
+
+/* Parses "true"/"false" (any case); false with an error naming `what` otherwise. */
+awsorch_status awsorch__parse_bool(const char *text, const char *what, bool *out);
+
+/* strdup that records AWSORCH_E_NOMEM; NULL in gives NULL out with AWSORCH_OK. */
+awsorch_status awsorch__strdup(char **out, const char *s);
+
+/* Frees a string after wiping it, for secrets. */
+void awsorch__free_secret(char *s);
+
+/* A minimal HTTP exchange over libcurl for the credential providers (instance
+ * metadata, container endpoint, SSO portal, STS), which sit below the
+ * transport layer and need only one request at a time. */
+typedef struct awsorch__fetch_req {
+    const char *method;
+    const char *url;
+    const char *const *headers; /* "Name: value" strings */
+    size_t header_count;
+    const void *body;
+    size_t body_len;
+    long connect_timeout_ms;
+    long timeout_ms;
+    const char *ca_bundle;
+    size_t max_body; /* replies larger than this are refused */
+} awsorch__fetch_req;
+
+typedef struct awsorch__fetch_resp {
+    long status;
+    awsorch_buf headers; /* raw header block */
+    awsorch_buf body;
+} awsorch__fetch_resp;
+
+/* Sends one request; transport failures are AWSORCH_E_TRANSPORT or _TIMEOUT. */
+awsorch_status awsorch__fetch(const awsorch__fetch_req *req, awsorch__fetch_resp *resp);
+/* Copies a response header's value (case-insensitive name) into out; false if absent. */
+bool awsorch__fetch_header(const awsorch__fetch_resp *resp, const char *name, char *out,
+                           size_t out_len);
+void awsorch__fetch_resp_free(awsorch__fetch_resp *resp);
 
 #endif
