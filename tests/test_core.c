@@ -122,6 +122,12 @@ Test(time, parses_both_forms_and_refuses_nonsense)
     cr_expect_eq(t, 1440938160);
     cr_expect_eq(awsorch_time_parse("2015-08-30T12:36:00.123Z", &t), AWSORCH_OK);
     cr_expect_eq(t, 1440938160);
+    cr_expect_eq(awsorch_time_parse("2015-08-30T14:36:00+02:00", &t), AWSORCH_OK);
+    cr_expect_eq(t, 1440938160);
+    cr_expect_eq(awsorch_time_parse("2015-08-30T07:36:00-0500", &t), AWSORCH_OK);
+    cr_expect_eq(t, 1440938160);
+    cr_expect_eq(awsorch_time_parse("2015-08-30T12:36:00UTC", &t), AWSORCH_OK);
+    cr_expect_eq(t, 1440938160);
     cr_expect_eq(awsorch_time_parse("2000-02-29T00:00:00Z", &t), AWSORCH_OK);
     cr_expect_eq(t, 951782400);
     static const char *const bad[] = {"",
@@ -131,7 +137,8 @@ Test(time, parses_both_forms_and_refuses_nonsense)
                                       "1900-02-29T00:00:00Z",
                                       "2015-13-01T00:00:00Z",
                                       "2015-08-30T24:00:00Z",
-                                      "2015-08-30T12:36:00+01:00",
+                                      "2015-08-30T12:36:00+01",
+                                      "2015-08-30T12:36:00+24:00",
                                       "2015-08-30T12:36:00.Z",
                                       "20150830T123600Zjunk"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

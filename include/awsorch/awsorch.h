@@ -5,6 +5,7 @@
 #include "core.h"
 #include "credentials.h"
 #include "settings.h"
+#include "sts.h"
 #include "sigv4.h"
 
 #endif

@@ -44,6 +44,20 @@ int cli_exit_for(awsorch_status st);
  * the exit code for st. */
 int cli_report(const char *what, awsorch_status st);
 
+typedef struct json_t json_t;
+
+/* Prints a response as --output asks (JSON by default); returns an exit code. */
+int cli_print(FILE *out, json_t *doc, const cli_globals *g);
+
+/* Prints the AWS CLI's error line for a failed call and returns its exit code. */
+int cli_call_error(const char *operation, awsorch_status st);
+
+/* Formats epoch seconds as the AWS CLI prints timestamps (2026-12-03T16:00:00+00:00). */
+void cli_iso_time(int64_t epoch_s, char *out, size_t out_len);
+
+/* `awsorch sts ...`. */
+int cli_sts(int argc, char **argv, const cli_globals *g, FILE *out);
+
 /* `awsorch sign`: signs a raw HTTP request read from a file or stdin. */
 int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out);
 

@@ -10,6 +10,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  sign       sign a raw HTTP request and print any signing stage\n"
+    "  sts        get-caller-identity, assume-role, assume-role-with-web-identity\n"
     "  version    print the version\n"
     "\n"
     "global options: --region R, --profile P, --endpoint-url URL, --output json|text,\n"
@@ -42,6 +43,9 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "sign") == 0) {
         return cli_sign(argc - 1, argv + 1, &g, stdout);
+    }
+    if (strcmp(cmd, "sts") == 0) {
+        return cli_sts(argc - 1, argv + 1, &g, stdout);
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("awsorch/%s\n", awsorch_version());

@@ -125,6 +125,10 @@ static awsorch_status settings_region(awsorch_settings *s, const loaded *l,
         s->region_source[0] = '\0';
         return AWSORCH_OK;
     }
+    if (strlen(region) > 64) {
+        return awsorch__fail(AWSORCH_E_CONFIG, "region '%.40s...' (from %s) is too long", region,
+                             s->region_source);
+    }
     for (const char *p = region; *p; p++) {
         if (!isalnum((unsigned char)*p) && *p != '-') {
             return awsorch__fail(AWSORCH_E_CONFIG,

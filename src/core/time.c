@@ -139,7 +139,7 @@ awsorch_status awsorch_time_parse(const char *text, int64_t *epoch_s)
     }
     const char *p = text;
     int y, mo, d, h, mi, s;
-    bool extended = strchr(text, '-') != NULL;
+    bool extended = strlen(text) > 4 && text[4] == '-';
     bool ok = take_digits(&p, 4, &y) && take_char(&p, '-', extended) && take_digits(&p, 2, &mo) &&
               take_char(&p, '-', extended) && take_digits(&p, 2, &d) &&
               (take_char(&p, 'T', true) || take_char(&p, 't', true)) && take_digits(&p, 2, &h) &&
@@ -154,7 +154,24 @@ awsorch_status awsorch_time_parse(const char *text, int64_t *epoch_s)
             p++;
         }
     }
-    ok = ok && (*p == 'Z' || *p == 'z') && p[1] == '\0';
+    /* Zone: Z, UTC (older AWS CLI caches), or an offset +HH:MM / +HHMM. */
+    int64_t offset_s = 0;
+    if (ok && (*p == 'Z' || *p == 'z') && p[1] == '\0') {
+        p++;
+    } else if (ok && strcmp(p, "UTC") == 0) {
+        p += 3;
+    } else if (ok && (*p == '+' || *p == '-')) {
+        int sign = *p == '-' ? -1 : 1;
+        int oh = 0;
+        int om = 0;
+        p++;
+        ok = take_digits(&p, 2, &oh) && take_char(&p, ':', false) && take_digits(&p, 2, &om) &&
+             *p == '\0' && oh <= 23 && om <= 59;
+        offset_s = sign * ((int64_t)oh * 3600 + (int64_t)om * 60);
+    } else {
+        ok = false;
+    }
+    ok = ok && *p == '\0';
     if (!ok || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
         s > 60) {
         return awsorch__fail(AWSORCH_E_PARSE,
@@ -163,7 +180,8 @@ awsorch_status awsorch_time_parse(const char *text, int64_t *epoch_s)
                              text);
     }
     /* A leap second is folded into the next second, as the SDKs do. */
-    *epoch_s = days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + s;
+    *epoch_s =
+        days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + s - offset_s;
     return AWSORCH_OK;
 }
 
