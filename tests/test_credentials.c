@@ -1,6 +1,8 @@
 /* Settings and the credentials chain, against local STS, container, IMDS and
  * SSO endpoints started by each test. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -557,18 +559,22 @@ Test(credentials, sso_session_with_cached_token)
     (void)snprintf(home, sizeof(home), "%s", cfg);
     *strrchr(home, '/') = '\0';
     setenv("HOME", home, 1);
-    char dir[600];
-    (void)snprintf(dir, sizeof(dir), "mkdir -p %s/.aws/sso/cache", home);
-    cr_assert_eq(system(dir), 0);
+    char path[700];
+    static const char *const dirs[] = {"/.aws", "/.aws/sso", "/.aws/sso/cache"};
+    for (size_t i = 0; i < 3; i++) {
+        (void)snprintf(path, sizeof(path), "%s%s", home, dirs[i]);
+        cr_assert(mkdir(path, 0700) == 0 || errno == EEXIST, "mkdir %s", path);
+    }
     char exp[32];
     iso_in(3600, exp, sizeof(exp));
-    /* Compute the name the same way the AWS CLI does, with the shell's sha1sum. */
-    char cmd[1200];
-    (void)snprintf(cmd, sizeof(cmd),
-                   "printf '{\"accessToken\":\"sso-bearer\",\"expiresAt\":\"%s\"}' > "
-                   "%s/.aws/sso/cache/$(printf corp | sha1sum | cut -c1-40).json",
-                   exp, home);
-    cr_assert_eq(system(cmd), 0);
+    /* The file name is the SHA-1 of the session name, as `aws sso login` writes it:
+     * sha1("corp") = ee0bfd2552fbd840c02cc48b6e823320543c450f. */
+    (void)snprintf(path, sizeof(path),
+                   "%s/.aws/sso/cache/ee0bfd2552fbd840c02cc48b6e823320543c450f.json", home);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    (void)fprintf(f, "{\"accessToken\":\"sso-bearer\",\"expiresAt\":\"%s\"}", exp);
+    (void)fclose(f);
     awsorch_credentials *c = resolve_ok("sso");
     cr_expect_str_eq(c->access_key_id, "ASIASSO");
     cr_expect_str_eq(c->source, "sso");
@@ -751,8 +757,11 @@ Test(settings, bad_values_are_clear_errors)
 Test(settings, hostile_config_files)
 {
     static char huge[200000];
+    static const char prefix[] = "[default]\nregion = ";
     memset(huge, 'a', sizeof(huge) - 1);
-    memcpy(huge, "[default]\nregion = ", 19);
+    for (size_t i = 0; i + 1 < sizeof(prefix); i++) {
+        huge[i] = prefix[i];
+    }
     setenv("AWS_CONFIG_FILE", tmp_file(1, "config", huge), 1);
     awsorch_settings *s = NULL;
     cr_expect_eq(awsorch_settings_load(&s, NULL), AWSORCH_E_CONFIG, "a 200 kB region is refused");
@@ -764,8 +773,8 @@ Test(settings, hostile_config_files)
     const char binary[] = "[default]\nregion = eu\0west-1\n";
     FILE *f = fopen(tmp_file(1, "config", ""), "wb");
     cr_assert_not_null(f);
-    fwrite(binary, 1, sizeof(binary) - 1, f);
-    fclose(f);
+    (void)fwrite(binary, 1, sizeof(binary) - 1, f);
+    (void)fclose(f);
     cr_expect_eq(awsorch_settings_load(&s, NULL), AWSORCH_E_CONFIG);
     cr_expect_not_null(strstr(awsorch_error_last()->message, "NUL"));
 }

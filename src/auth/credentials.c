@@ -25,7 +25,7 @@
 extern char **environ;
 
 /* Temporary credentials are refreshed this long before they expire, as the SDKs do. */
-#define REFRESH_AHEAD_S (5 * 60)
+#define REFRESH_AHEAD_S ((int64_t)5 * 60)
 /* Role chains longer than this are misconfigurations, not chains. */
 #define MAX_CHAIN 16
 

@@ -85,7 +85,10 @@ static void print_text(FILE *out, json_t *obj, const char *name)
             size_t j = 0;
             for (; keys[i][j] && j + 1 < sizeof(upper); j++) {
                 char c = keys[i][j];
-                upper[j] = (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+                if (c >= 'a' && c <= 'z') {
+                    c = (char)(c - 'a' + 'A');
+                }
+                upper[j] = c;
             }
             upper[j] = '\0';
             print_text(out, v, upper);

@@ -245,9 +245,19 @@ int awsorch_settings_endpoint(const awsorch_settings *s, const char *service_id,
     size_t e = strlen(env);
     size_t k = 0;
     for (const char *p = service_id; *p && e + 1 < sizeof(env) && k + 14 < sizeof(key); p++) {
-        char c = (*p == ' ' || *p == '-') ? '_' : *p;
-        env[e++] = (char)toupper((unsigned char)c);
-        key[k++] = (char)tolower((unsigned char)c);
+        char c = *p;
+        if (c == ' ' || c == '-') {
+            c = '_';
+        }
+        char upper = c;
+        char lower = c;
+        if (c >= 'a' && c <= 'z') {
+            upper = (char)(c - 'a' + 'A');
+        } else if (c >= 'A' && c <= 'Z') {
+            lower = (char)(c - 'A' + 'a');
+        }
+        env[e++] = upper;
+        key[k++] = lower;
     }
     env[e] = '\0';
     memcpy(key + k, ".endpoint_url", 14);
