@@ -167,21 +167,6 @@ static int parse_args(int argc, char **argv, sign_args *a)
     return 0;
 }
 
-static const char *region_of(const cli_globals *g)
-{
-    const char *env[] = {"AWS_REGION", "AWS_DEFAULT_REGION"};
-    if (g->region != NULL && g->region[0] != '\0') {
-        return g->region;
-    }
-    for (size_t i = 0; i < 2; i++) {
-        const char *v = getenv(env[i]);
-        if (v != NULL && v[0] != '\0') {
-            return v;
-        }
-    }
-    return NULL;
-}
-
 static int emit(FILE *out, const rawhttp_request *req, const awsorch_sigv4_result *res,
                 const sign_args *a)
 {
@@ -217,21 +202,30 @@ int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out)
     if (rc != 0) {
         return rc < 0 ? CLI_EXIT_OK : rc;
     }
-    const char *region = region_of(g);
-    if (region == NULL) {
-        (void)fprintf(stderr, "awsorch sign: no region: pass --region or set AWS_REGION or "
-                              "AWS_DEFAULT_REGION\n");
-        return CLI_EXIT_CONFIG;
+    /* The region comes from the same settings every other command reads. */
+    awsorch_settings_options so = AWSORCH_SETTINGS_OPTIONS_INIT;
+    so.profile = g->profile;
+    so.region = g->region;
+    awsorch_settings *settings = NULL;
+    const char *region = NULL;
+    awsorch_status st = awsorch_settings_load(&settings, &so);
+    if (st == AWSORCH_OK) {
+        st = awsorch_settings_require_region(settings, &region);
+    }
+    if (st != AWSORCH_OK) {
+        awsorch_settings_free(settings);
+        return cli_report("sign", st);
     }
     int64_t when = awsorch_time_now();
-    awsorch_status st;
     if (a.time != NULL && (st = awsorch_time_parse(a.time, &when)) != AWSORCH_OK) {
+        awsorch_settings_free(settings);
         return cli_report("sign: --time", st);
     }
 
     awsorch_buf input = AWSORCH_BUF_INIT;
     if ((st = cli_read_all(a.file, &input)) != AWSORCH_OK) {
         awsorch_buf_free(&input);
+        awsorch_settings_free(settings);
         return cli_exit_for(st);
     }
     rawhttp_request req;
@@ -239,6 +233,7 @@ int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out)
     if (!rawhttp_parse(&req, input.data, input.len, err, sizeof(err))) {
         (void)fprintf(stderr, "awsorch sign: %s\n", err);
         awsorch_buf_free(&input);
+        awsorch_settings_free(settings);
         return CLI_EXIT_USAGE;
     }
 
@@ -248,6 +243,7 @@ int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out)
     if ((st = awsorch_credentials_resolve(&creds, &copts)) != AWSORCH_OK) {
         rawhttp_free(&req);
         awsorch_buf_free(&input);
+        awsorch_settings_free(settings);
         return cli_report("sign", st);
     }
 
@@ -297,6 +293,7 @@ int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out)
     }
     rc = emit(out, &req, &res, &a);
 done:
+    awsorch_settings_free(settings);
     free(scratch);
     free(headers);
     awsorch_credentials_free(creds);
