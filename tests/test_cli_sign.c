@@ -88,7 +88,11 @@ static int sign_case(const suite_case *c, bool query, const char *show, awsorch_
     }
     argv[n++] = request;
     argv[n] = NULL;
-    char *env[] = {(char *)c->env[0], (char *)c->env[1], (char *)c->env[2], "HOME=/nonexistent",
+    char *env[] = {(char *)c->env[0],
+                   (char *)c->env[1],
+                   (char *)c->env[2],
+                   "HOME=/nonexistent",
+                   "AWS_EC2_METADATA_DISABLED=true",
                    NULL};
     awsorch_buf err = AWSORCH_BUF_INIT;
     int rc = run_cmd(argv, env, NULL, out, &err);
@@ -145,7 +149,7 @@ Test(cli_sign, suite_query_mode)
 
 static char *const test_env[] = {"AWS_ACCESS_KEY_ID=AKIDEXAMPLE",
                                  "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                                 "HOME=/nonexistent", NULL};
+                                 "HOME=/nonexistent", "AWS_EC2_METADATA_DISABLED=true", NULL};
 
 static int sign_text(const char *text, const char *extra, awsorch_buf *out, awsorch_buf *err)
 {
@@ -236,7 +240,7 @@ Test(cli_sign, missing_credentials_exit_253_and_name_each_provider)
     const char *path = tmp_file(1, "r.txt", "GET / HTTP/1.1\nHost: h\n");
     char *argv[] = {AWSORCH_CLI, "sign", "--region",   "us-east-1",
                     "--service", "sfn",  (char *)path, NULL};
-    char *env[] = {"HOME=/nonexistent", NULL};
+    char *env[] = {"HOME=/nonexistent", "AWS_EC2_METADATA_DISABLED=true", NULL};
     cr_expect_eq(run_cmd(argv, env, NULL, &out, &err), 253);
     cr_expect_not_null(strstr(err.data, "environment"), "%s", err.data);
     cr_expect_not_null(strstr(err.data, "shared credentials file"), "%s", err.data);

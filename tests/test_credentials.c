@@ -354,6 +354,8 @@ static void json_handler(const mock_request *req, mock_reply *reply, void *ud)
         reply->status = st ? st->imds_token_status : 200;
         (void)snprintf(reply->body, sizeof(reply->body), "%s",
                        reply->status == 200 ? "imds-token" : "");
+    } else if (strcmp(req->url, "/latest/meta-data/placement/region") == 0) {
+        (void)snprintf(reply->body, sizeof(reply->body), "eu-north-1");
     } else if (strcmp(req->url, "/latest/meta-data/iam/security-credentials/") == 0) {
         (void)snprintf(reply->body, sizeof(reply->body), "etl-instance-role\n");
     } else if (strcmp(req->url, "/latest/meta-data/iam/security-credentials/etl-instance-role") ==
@@ -612,6 +614,35 @@ Test(settings, no_region_says_where_it_looked)
     cr_expect_not_null(strstr(msg, "AWS_DEFAULT_REGION"), "%s", msg);
     cr_expect_not_null(strstr(msg, "/nonexistent/config"), "%s", msg);
     awsorch_settings_free(s);
+}
+
+Test(settings, region_from_instance_metadata_last)
+{
+    mock_server *m = mock_start(json_handler, NULL);
+    char url[128];
+    (void)snprintf(url, sizeof(url), "http://127.0.0.1:%u", mock_port(m));
+    setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", url, 1);
+    awsorch_settings *s = NULL;
+    const char *region = NULL;
+    cr_assert_eq(awsorch_settings_load(&s, NULL), AWSORCH_OK);
+    cr_expect_eq(awsorch_region_resolve(&region, s), AWSORCH_E_CONFIG,
+                 "disabled instance metadata is not asked");
+    cr_expect_not_null(strstr(awsorch_error_last()->message, "AWS_EC2_METADATA_DISABLED"));
+    cr_expect_eq(mock_count(m), 0);
+    setenv("AWS_EC2_METADATA_DISABLED", "false", 1);
+    cr_assert_eq(awsorch_region_resolve(&region, s), AWSORCH_OK, "%s",
+                 awsorch_error_last()->message);
+    cr_expect_str_eq(region, "eu-north-1");
+    cr_expect_str_eq(s->region_source, "instance metadata");
+    awsorch_settings_free(s);
+    setenv("AWS_REGION", "us-east-2", 1);
+    cr_assert_eq(awsorch_settings_load(&s, NULL), AWSORCH_OK);
+    size_t before = mock_count(m);
+    cr_assert_eq(awsorch_region_resolve(&region, s), AWSORCH_OK);
+    cr_expect_str_eq(region, "us-east-2");
+    cr_expect_eq(mock_count(m), before, "a configured region needs no metadata call");
+    awsorch_settings_free(s);
+    mock_stop(m);
 }
 
 Test(settings, endpoint_precedence)

@@ -64,6 +64,13 @@ AWSORCH_API unsigned awsorch_credentials_provider_refreshes(awsorch_credentials_
 /* Frees a provider and wipes its cached credentials; NULL is accepted. */
 AWSORCH_API void awsorch_credentials_provider_free(awsorch_credentials_provider *p);
 
+typedef struct awsorch_settings awsorch_settings;
+
+/* Finds the region: the settings' own, else the instance metadata service's
+ * (unless AWS_EC2_METADATA_DISABLED), remembered in the settings; when there is
+ * none, the error says everywhere it looked. */
+AWSORCH_API awsorch_status awsorch_region_resolve(const char **region, awsorch_settings *s);
+
 /* Wipes and frees credentials; NULL is accepted. */
 AWSORCH_API void awsorch_credentials_free(awsorch_credentials *creds);
 

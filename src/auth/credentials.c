@@ -448,11 +448,22 @@ static const char *setting(const profile *p, const char *env, const char *key)
     return v ? v : pget(p, key);
 }
 
-static outcome imds(chain *c, const profile *p, awsorch_credentials **out)
+/* An instance metadata session: the endpoint, and the IMDSv2 token header when
+ * the service gave a token (IMDSv1 otherwise, where the settings allow it). */
+typedef struct imds_conn {
+    char base[1024];
+    char token_h[2048];
+} imds_conn;
+
+/* FOUND: a session is open; NOT_FOUND: no usable service, with the reason in why. */
+static outcome imds_open(const awsorch_settings *s, const profile *p, imds_conn *conn, char *why,
+                         size_t why_len)
 {
+    memset(conn, 0, sizeof(*conn));
     const char *disabled = awsorch__env("AWS_EC2_METADATA_DISABLED");
     if (disabled != NULL && strcasecmp(disabled, "true") == 0) {
-        return skip(c, "instance metadata: AWS_EC2_METADATA_DISABLED is true");
+        (void)snprintf(why, why_len, "instance metadata: AWS_EC2_METADATA_DISABLED is true");
+        return NOT_FOUND;
     }
     const char *endpoint =
         setting(p, "AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint");
@@ -462,67 +473,92 @@ static outcome imds(chain *c, const profile *p, awsorch_credentials **out)
         endpoint = (mode && strcasecmp(mode, "IPv6") == 0) ? "http://[fd00:ec2::254]"
                                                            : "http://169.254.169.254";
     }
-    const char *v1_off = setting(p, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled");
-    bool v1_allowed = v1_off == NULL || strcasecmp(v1_off, "true") != 0;
     size_t elen = strlen(endpoint);
     while (elen > 0 && endpoint[elen - 1] == '/') {
         elen--;
     }
-    char url[2048];
-    (void)snprintf(url, sizeof(url), "%.*s/latest/api/token", (int)elen, endpoint);
+    (void)snprintf(conn->base, sizeof(conn->base), "%.*s", (int)elen, endpoint);
+    const char *v1_off = setting(p, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled");
+    bool v1_allowed = v1_off == NULL || strcasecmp(v1_off, "true") != 0;
+    char url[1200];
+    (void)snprintf(url, sizeof(url), "%s/latest/api/token", conn->base);
     /* One second and no retries, so a laptop never waits on a service that is not there. */
     const char *ttl[] = {"X-aws-ec2-metadata-token-ttl-seconds: 21600"};
     awsorch__fetch_resp resp;
-    awsorch_status st = http_get(c->settings, "PUT", url, ttl, 1, 1000, &resp);
-    char token_h[2048] = "";
-    if (st == AWSORCH_OK && resp.status == 200 && resp.body.len > 0 && resp.body.len < 1900 &&
+    awsorch_status st = http_get(s, "PUT", url, ttl, 1, 1000, &resp);
+    if (st == AWSORCH_E_TRANSPORT || st == AWSORCH_E_TIMEOUT) {
+        (void)snprintf(why, why_len, "instance metadata: no service at %.200s", conn->base);
+        return NOT_FOUND;
+    }
+    if (st != AWSORCH_OK) {
+        return FAILED;
+    }
+    outcome r = FOUND;
+    if (resp.status == 200 && resp.body.len > 0 && resp.body.len < 1900 &&
         strpbrk(resp.body.data, "\r\n") == NULL) {
-        (void)snprintf(token_h, sizeof(token_h), "X-aws-ec2-metadata-token: %s", resp.body.data);
-    } else if (st == AWSORCH_E_TRANSPORT || st == AWSORCH_E_TIMEOUT) {
-        return skip(c, "instance metadata: no service at %.*s", (int)elen, endpoint);
+        (void)snprintf(conn->token_h, sizeof(conn->token_h), "X-aws-ec2-metadata-token: %s",
+                       resp.body.data);
     } else if (!v1_allowed) {
-        long code = st == AWSORCH_OK ? resp.status : 0;
-        awsorch__fetch_resp_free(&resp);
-        return skip(c, "instance metadata: no IMDSv2 token (HTTP %ld) and IMDSv1 is disabled",
-                    code);
+        (void)snprintf(why, why_len,
+                       "instance metadata: no IMDSv2 token (HTTP %ld) and IMDSv1 is disabled",
+                       resp.status);
+        r = NOT_FOUND;
     }
-    if (st == AWSORCH_OK) {
-        awsorch__fetch_resp_free(&resp);
+    awsorch__fetch_resp_free(&resp);
+    return r;
+}
+
+static awsorch_status imds_get(const awsorch_settings *s, const imds_conn *conn, const char *path,
+                               awsorch__fetch_resp *resp)
+{
+    char url[1400];
+    (void)snprintf(url, sizeof(url), "%s%s", conn->base, path);
+    const char *hdr[] = {conn->token_h};
+    return http_get(s, "GET", url, hdr, conn->token_h[0] ? 1 : 0, 1000, resp);
+}
+
+static void imds_close(imds_conn *conn)
+{
+    OPENSSL_cleanse(conn, sizeof(*conn));
+}
+
+static outcome imds(chain *c, const profile *p, awsorch_credentials **out)
+{
+    imds_conn conn;
+    char why[512] = "";
+    outcome r = imds_open(c->settings, p, &conn, why, sizeof(why));
+    if (r != FOUND) {
+        imds_close(&conn);
+        return r == NOT_FOUND ? skip(c, "%s", why) : r;
     }
-    const char *hdr[] = {token_h};
-    size_t hn = token_h[0] ? 1 : 0;
-    (void)snprintf(url, sizeof(url), "%.*s/latest/meta-data/iam/security-credentials/", (int)elen,
-                   endpoint);
-    st = http_get(c->settings, "GET", url, hdr, hn, 1000, &resp);
-    OPENSSL_cleanse(token_h, sizeof(token_h) * (hn == 0));
+    awsorch__fetch_resp resp;
+    awsorch_status st =
+        imds_get(c->settings, &conn, "/latest/meta-data/iam/security-credentials/", &resp);
     if (st != AWSORCH_OK || resp.status != 200 || resp.body.len == 0) {
         long code = st == AWSORCH_OK ? resp.status : 0;
         if (st == AWSORCH_OK) {
             awsorch__fetch_resp_free(&resp);
         }
-        OPENSSL_cleanse(token_h, sizeof(token_h));
+        imds_close(&conn);
         return skip(c, "instance metadata: no instance role (HTTP %ld)", code);
     }
-    char role[256];
+    char path[512];
     size_t rl = strcspn(resp.body.data, "\r\n");
-    (void)snprintf(role, sizeof(role), "%.*s", (int)(rl < 255 ? rl : 255), resp.body.data);
+    int n = snprintf(path, sizeof(path), "/latest/meta-data/iam/security-credentials/%.*s",
+                     (int)(rl < 255 ? rl : 255), resp.body.data);
     awsorch__fetch_resp_free(&resp);
-    if (role[0] == '\0' || strchr(role, '/') != NULL) {
-        OPENSSL_cleanse(token_h, sizeof(token_h));
+    if (rl == 0 || n < 0 || strchr(path + 44, '/') != NULL) {
+        imds_close(&conn);
         (void)awsorch__fail(AWSORCH_E_CREDENTIALS, "instance metadata: bad role name");
         return FAILED;
     }
-    (void)snprintf(url, sizeof(url), "%.*s/latest/meta-data/iam/security-credentials/%s", (int)elen,
-                   endpoint, role);
-    st = http_get(c->settings, "GET", url, hdr, hn, 1000, &resp);
-    OPENSSL_cleanse(token_h, sizeof(token_h));
+    st = imds_get(c->settings, &conn, path, &resp);
+    imds_close(&conn);
     if (st != AWSORCH_OK) {
         return FAILED;
     }
-    outcome r;
     if (resp.status != 200) {
-        (void)awsorch__fail(AWSORCH_E_CREDENTIALS,
-                            "instance metadata: credentials of role %s: HTTP %ld", role,
+        (void)awsorch__fail(AWSORCH_E_CREDENTIALS, "instance metadata: %s: HTTP %ld", path,
                             resp.status);
         r = FAILED;
     } else {
@@ -531,6 +567,52 @@ static outcome imds(chain *c, const profile *p, awsorch_credentials **out)
     }
     awsorch__fetch_resp_free(&resp);
     return r;
+}
+
+awsorch_status awsorch_region_resolve(const char **region, awsorch_settings *s)
+{
+    if (region == NULL || s == NULL) {
+        return awsorch__fail(AWSORCH_E_INVALID_ARG, "region resolve: NULL argument");
+    }
+    if (awsorch_settings_require_region(s, region) == AWSORCH_OK) {
+        return AWSORCH_OK;
+    }
+    char looked[1200];
+    (void)snprintf(looked, sizeof(looked), "%s", awsorch_error_last()->message);
+    profile p;
+    imds_conn conn;
+    char why[512] = "";
+    outcome r = FAILED;
+    if (profile_load(&p, s, s->profile) == AWSORCH_OK) {
+        r = imds_open(s, &p, &conn, why, sizeof(why));
+    }
+    profile_free(&p);
+    awsorch__fetch_resp resp;
+    if (r == FOUND &&
+        imds_get(s, &conn, "/latest/meta-data/placement/region", &resp) == AWSORCH_OK) {
+        size_t n = strcspn(resp.body.data, "\r\n");
+        bool ok = resp.status == 200 && n > 0 && n < 64;
+        for (size_t i = 0; ok && i < n; i++) {
+            char ch = resp.body.data[i];
+            ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+        }
+        if (ok) {
+            resp.body.data[n] = '\0';
+            free(s->region);
+            s->region = strdup(resp.body.data);
+            (void)snprintf(s->region_source, sizeof(s->region_source), "instance metadata");
+        }
+        awsorch__fetch_resp_free(&resp);
+    }
+    if (r == FOUND) {
+        imds_close(&conn);
+    }
+    if (s->region != NULL) {
+        *region = s->region;
+        return AWSORCH_OK;
+    }
+    return awsorch__fail(AWSORCH_E_CONFIG, "%s Instance metadata gave none (%s).", looked,
+                         why[0] ? why : "no region there");
 }
 
 /* ---- SSO --------------------------------------------------------------------- */

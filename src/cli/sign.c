@@ -210,7 +210,7 @@ int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out)
     const char *region = NULL;
     awsorch_status st = awsorch_settings_load(&settings, &so);
     if (st == AWSORCH_OK) {
-        st = awsorch_settings_require_region(settings, &region);
+        st = awsorch_region_resolve(&region, settings);
     }
     if (st != AWSORCH_OK) {
         awsorch_settings_free(settings);

@@ -37,8 +37,12 @@ awsorch_status awsorch_sts_client_new(awsorch_sts_client **out, const awsorch_cl
     awsorch_status st = awsorch_settings_load(&c->settings, &so);
     if (st == AWSORCH_OK) {
         /* STS has a global endpoint; without a region the SDKs sign for us-east-1. */
-        (void)snprintf(c->region, sizeof(c->region), "%s",
-                       c->settings->region ? c->settings->region : "us-east-1");
+        const char *region = NULL;
+        if (awsorch_region_resolve(&region, c->settings) != AWSORCH_OK) {
+            region = "us-east-1";
+            awsorch_error_clear();
+        }
+        (void)snprintf(c->region, sizeof(c->region), "%s", region);
         c->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000;
         c->read_timeout_ms = o->read_timeout_ms > 0 ? o->read_timeout_ms : 60000;
         c->no_sign = o->no_sign_request;
