@@ -244,6 +244,36 @@ Test(credentials, chained_roles_and_loops)
     mock_stop(sts);
 }
 
+Test(credentials, role_without_a_source_is_a_config_error)
+{
+    setenv("AWS_CONFIG_FILE",
+           tmp_file(1, "config",
+                    "[profile lonely]\nrole_arn = arn:aws:iam::1:role/x\n"
+                    "[profile ghost]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = none\n"),
+           1);
+    cr_expect_eq(resolve_err("lonely"), AWSORCH_E_CONFIG);
+    cr_expect_not_null(strstr(awsorch_error_last()->message, "neither source_profile"), "%s",
+                       awsorch_error_last()->message);
+    cr_expect_eq(resolve_err("ghost"), AWSORCH_E_CONFIG);
+    cr_expect_not_null(
+        strstr(awsorch_error_last()->message, "source_profile none could not be found"), "%s",
+        awsorch_error_last()->message);
+}
+
+Test(settings, tilde_in_file_variables)
+{
+    const char *cfg = tmp_file(1, "config", "[default]\nregion = ca-central-1\n");
+    char home[512];
+    (void)snprintf(home, sizeof(home), "%s", cfg);
+    *strrchr(home, '/') = '\0';
+    setenv("HOME", home, 1);
+    setenv("AWS_CONFIG_FILE", "~/config", 1);
+    awsorch_settings *s = NULL;
+    cr_assert_eq(awsorch_settings_load(&s, NULL), AWSORCH_OK);
+    cr_expect_str_eq(s->region, "ca-central-1");
+    awsorch_settings_free(s);
+}
+
 Test(credentials, credential_source_environment_and_mfa_refusal)
 {
     mock_server *sts = start_sts();

@@ -954,6 +954,15 @@ static outcome resolve_profile(chain *c, const char *name, const char **visited,
                       awsorch__ini_get(&p.config, "aws_access_key_id") != NULL;
     bool has_role = pget(&p, "role_arn") != NULL &&
                     (pget(&p, "source_profile") != NULL || pget(&p, "credential_source") != NULL);
+    if (pget(&p, "role_arn") != NULL && !has_role && pget(&p, "web_identity_token_file") == NULL &&
+        (is_source || awsorch__env("AWS_WEB_IDENTITY_TOKEN_FILE") == NULL)) {
+        (void)awsorch__fail(AWSORCH_E_CONFIG,
+                            "The profile \"%s\" has role_arn but neither source_profile, "
+                            "credential_source nor web_identity_token_file",
+                            name);
+        profile_free(&p);
+        return FAILED;
+    }
     /* A source profile with static keys gives those keys, as botocore does. */
     if (has_role && !(is_source && has_static)) {
         awsorch_credentials *source = NULL;

@@ -15,10 +15,20 @@ typedef struct loaded {
 static awsorch_status file_path(char **out, const char *env, const char *file)
 {
     const char *explicit_path = awsorch__env(env);
+    const char *home = awsorch__env("HOME");
+    if (explicit_path != NULL && explicit_path[0] == '~' && explicit_path[1] == '/' &&
+        home != NULL) {
+        /* "~/" is expanded, as the AWS CLI does for these variables. */
+        char path[4096];
+        int n = snprintf(path, sizeof(path), "%s%s", home, explicit_path + 1);
+        if (n < 0 || (size_t)n >= sizeof(path)) {
+            return awsorch__fail(AWSORCH_E_CONFIG, "%s is too long", env);
+        }
+        return awsorch__strdup(out, path);
+    }
     if (explicit_path != NULL) {
         return awsorch__strdup(out, explicit_path);
     }
-    const char *home = awsorch__env("HOME");
     char path[4096];
     int n = snprintf(path, sizeof(path), "%s/.aws/%s", home ? home : "", file);
     if (home == NULL || n < 0 || (size_t)n >= sizeof(path)) {
