@@ -92,7 +92,9 @@ static awsorch_status with_prefix(char *url, size_t cap, const char *prefix)
         return awsorch__fail(AWSORCH_E_CONFIG, "endpoint URL too long");
     }
     memmove(h + plen, h, rest + 1);
-    memcpy(h, prefix, plen);
+    for (size_t i = 0; i < plen; i++) {
+        h[i] = prefix[i];
+    }
     return AWSORCH_OK;
 }
 
