@@ -71,7 +71,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    mock_reply reply = {200, "text/plain", NULL, ""};
+    mock_reply reply = {200, "text/plain", NULL, "", 0};
     s->handler(&p->req, &reply, s->userdata);
     pthread_mutex_lock(&s->lock);
     if (s->count < MAX_RECORDED) {
@@ -79,6 +79,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     s->count++;
     pthread_mutex_unlock(&s->lock);
+    if (reply.drop) {
+        return MHD_NO; /* libmicrohttpd closes the connection: a reset for the client */
+    }
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(reply.body), reply.body, MHD_RESPMEM_MUST_COPY);
     if (reply.content_type != NULL) {

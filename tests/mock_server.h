@@ -18,6 +18,7 @@ typedef struct mock_reply {
     const char *content_type;
     const char *extra_headers; /* "Name: value\n..." or NULL */
     char body[8192];
+    int drop; /* close the connection without replying */
 } mock_reply;
 
 typedef void (*mock_handler)(const mock_request *req, mock_reply *reply, void *userdata);

@@ -2,6 +2,7 @@
 #ifndef AWSORCH_AWSORCH_H
 #define AWSORCH_AWSORCH_H
 
+#include "client.h"
 #include "core.h"
 #include "credentials.h"
 #include "settings.h"

@@ -27,6 +27,71 @@ typedef struct awsorch_client_options {
         AWSORCH_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, false, NULL                        \
     }
 
+/* What the generic client needs to know about a service. */
+typedef struct awsorch_service {
+    const char *signing_name;    /* SigV4 service name: "states" */
+    const char *endpoint_prefix; /* host prefix of the default endpoint: "states" */
+    const char *service_id;      /* settings name: "SFN" (AWS_ENDPOINT_URL_SFN) */
+} awsorch_service;
+
+/* A client for one service: endpoint, credentials, signing, connection reuse
+ * and retries. Safe to use from several threads at once. */
+typedef struct awsorch_client awsorch_client;
+
+/* Creates a client; the region must resolve (explicit, environment, profile, IMDS). */
+AWSORCH_API awsorch_status awsorch_client_new(awsorch_client **out, const awsorch_service *service,
+                                              const awsorch_client_options *opts);
+
+/* Frees a client; NULL is accepted. */
+AWSORCH_API void awsorch_client_free(awsorch_client *client);
+
+/* Returns the region the client signs for. */
+AWSORCH_API const char *awsorch_client_region(const awsorch_client *client);
+
+/* One HTTP request of an operation; the client adds Host, dates, signature,
+ * User-Agent and the SDK's invocation headers to each attempt. */
+typedef struct awsorch_request {
+    unsigned version;
+    const char *method;
+    const char *path;           /* percent-encoded, starting with '/' */
+    const char *query;          /* percent-encoded, without '?', or NULL */
+    const char *const *headers; /* "Name: value" strings */
+    size_t header_count;
+    const void *body;
+    size_t body_len;
+    const char *host_prefix; /* e.g. "sync-" for StartSyncExecution */
+    bool long_poll;          /* never spin when retries run out (GetActivityTask) */
+    long read_timeout_ms;    /* 0: the client's */
+} awsorch_request;
+
+#define AWSORCH_REQUEST_INIT                                                                       \
+    {                                                                                              \
+        1, "GET", "/", NULL, NULL, 0, NULL, 0, NULL, false, 0                                      \
+    }
+
+/* A reply; free it with awsorch_response_free. */
+typedef struct awsorch_response {
+    int status;
+    char *headers; /* the raw header block */
+    size_t headers_len;
+    char *body; /* NUL-terminated for convenience */
+    size_t body_len;
+    unsigned attempts;
+} awsorch_response;
+
+/* Sends a request with retries. A reply with an error status returns
+ * AWSORCH_E_SERVICE, fills the error record (code, message, request id,
+ * attempts) and still gives the reply in *out. */
+AWSORCH_API awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *client,
+                                               const awsorch_request *req);
+
+/* Copies a reply header's value (name in any case) into out; 0 when absent. */
+AWSORCH_API int awsorch_response_header(const awsorch_response *r, const char *name, char *out,
+                                        size_t out_len);
+
+/* Frees a reply; NULL is accepted. */
+AWSORCH_API void awsorch_response_free(awsorch_response *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -55,6 +55,9 @@ int cli_call_error(const char *operation, awsorch_status st);
 /* Formats epoch seconds as the AWS CLI prints timestamps (2026-12-03T16:00:00+00:00). */
 void cli_iso_time(int64_t epoch_s, char *out, size_t out_len);
 
+/* `awsorch request`: signs and sends any request. */
+int cli_request(int argc, char **argv, const cli_globals *g, FILE *out);
+
 /* `awsorch sts ...`. */
 int cli_sts(int argc, char **argv, const cli_globals *g, FILE *out);
 

@@ -11,6 +11,7 @@ static const char usage[] =
     "commands:\n"
     "  sign       sign a raw HTTP request and print any signing stage\n"
     "  sts        get-caller-identity, assume-role, assume-role-with-web-identity\n"
+    "  request    sign and send any AWS API request (-X, -H, -d, URL)\n"
     "  version    print the version\n"
     "\n"
     "global options: --region R, --profile P, --endpoint-url URL, --output json|text,\n"
@@ -43,6 +44,9 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "sign") == 0) {
         return cli_sign(argc - 1, argv + 1, &g, stdout);
+    }
+    if (strcmp(cmd, "request") == 0) {
+        return cli_request(argc - 1, argv + 1, &g, stdout);
     }
     if (strcmp(cmd, "sts") == 0) {
         return cli_sts(argc - 1, argv + 1, &g, stdout);

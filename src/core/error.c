@@ -43,6 +43,11 @@ awsorch_status awsorch__fail_service(int http_status, const char *code, const ch
     return AWSORCH_E_SERVICE;
 }
 
+void awsorch__error_set_attempts(unsigned attempts)
+{
+    tls_error.attempts = attempts;
+}
+
 const char *awsorch_strerror(awsorch_status status)
 {
     switch (status) {

@@ -24,6 +24,9 @@ awsorch_status awsorch__fail(awsorch_status status, const char *fmt, ...) AWSORC
 awsorch_status awsorch__fail_service(int http_status, const char *code, const char *message,
                                      const char *request_id);
 
+/* Records how many attempts the last operation made. */
+void awsorch__error_set_attempts(unsigned attempts);
+
 /* Returns true when a message at this level would reach the log callback. */
 bool awsorch__log_enabled(awsorch_log_level level);
 
