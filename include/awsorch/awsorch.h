@@ -5,6 +5,7 @@
 #include "client.h"
 #include "core.h"
 #include "credentials.h"
+#include "model.h"
 #include "settings.h"
 #include "sts.h"
 #include "sigv4.h"

@@ -39,6 +39,9 @@ bool awsorch__header_is_secret(const char *name, size_t name_len);
 /* ASCII case-insensitive comparison of two byte ranges, as HTTP header names need. */
 int awsorch__strncasecmp_len(const char *a, size_t alen, const char *b, size_t blen);
 
+/* A random UUID v4 (idempotency tokens, invocation ids). */
+void awsorch__uuid4(char out[37]);
+
 /* Value 0-15 of a hex digit, or -1. */
 int awsorch__hex_value(unsigned char c);
 

@@ -1,4 +1,7 @@
+#include <stdio.h>
 #include <string.h>
+
+#include <openssl/rand.h>
 
 #include "internal.h"
 
@@ -53,4 +56,17 @@ awsorch_status awsorch_hex_encode(const void *data, size_t n, char *out, size_t 
     }
     out[2 * n] = '\0';
     return AWSORCH_OK;
+}
+
+void awsorch__uuid4(char out[37])
+{
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof(b)) != 1) {
+        memset(b, 0, sizeof(b));
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    (void)snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                   b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+                   b[13], b[14], b[15]);
 }

@@ -266,19 +266,6 @@ typedef struct attempt {
     bool too_big;
 } attempt;
 
-static void uuid4(char out[37])
-{
-    unsigned char b[16];
-    if (RAND_bytes(b, sizeof(b)) != 1) {
-        memset(b, 0, sizeof(b));
-    }
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    (void)snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                   b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-                   b[13], b[14], b[15]);
-}
-
 /* Builds, signs and sends one attempt. */
 static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req, const char *url,
                                    const char *host, const char *path, const char *invocation,
@@ -478,7 +465,7 @@ awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
         return awsorch__fail(AWSORCH_E_INVALID_ARG, "request URL is too long");
     }
     char invocation[37];
-    uuid4(invocation);
+    awsorch__uuid4(invocation);
     awsorch__retry_call call = {0};
     awsorch_response *r = calloc(1, sizeof(*r));
     if (r == NULL) {

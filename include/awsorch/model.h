@@ -1,0 +1,125 @@
+/* Operation models: one declaration per operation drives its wire binding,
+ * its JSON form and its CLI flags. Services declare shapes and operations as
+ * static tables; awsorch_invoke_json sends any of them. */
+#ifndef AWSORCH_MODEL_H
+#define AWSORCH_MODEL_H
+
+#include "client.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum awsorch_type {
+    AWSORCH_STRING,
+    AWSORCH_INTEGER,
+    AWSORCH_LONG,
+    AWSORCH_BOOLEAN,
+    AWSORCH_DOUBLE,
+    AWSORCH_TIMESTAMP,
+    AWSORCH_BLOB,
+    AWSORCH_STRUCTURE,
+    AWSORCH_LIST,
+    AWSORCH_MAP
+} awsorch_type;
+
+/* Where a member travels in an HTTP request or reply (REST protocols). */
+typedef enum awsorch_location {
+    AWSORCH_IN_BODY = 0,
+    AWSORCH_IN_URI, /* a {label} of the request URI ({label+}: '/' kept) */
+    AWSORCH_IN_QUERY,
+    AWSORCH_IN_HEADER,
+    AWSORCH_IN_PAYLOAD, /* the whole body (blob, string or structure) */
+    AWSORCH_IN_STATUS   /* the reply's HTTP status code */
+} awsorch_location;
+
+enum {
+    AWSORCH_REQUIRED = 1u << 0,
+    AWSORCH_IDEMPOTENCY_TOKEN = 1u << 1, /* generated (UUID v4) when left empty */
+    AWSORCH_FLATTENED = 1u << 2          /* XML/query lists without a wrapper element */
+};
+
+typedef struct awsorch_shape awsorch_shape;
+
+typedef struct awsorch_member {
+    const char *name; /* the API's member name: "executionArn", "FunctionName" */
+    const awsorch_shape *shape;
+    awsorch_location location;
+    const char *location_name; /* header, query key, URI label or XML name; NULL: name */
+    unsigned flags;
+} awsorch_member;
+
+struct awsorch_shape {
+    awsorch_type type;
+    const awsorch_member *members; /* structure members */
+    size_t member_count;
+    const awsorch_shape *element;   /* list element or map value */
+    const char *const *enum_values; /* NULL-terminated, or NULL */
+};
+
+typedef enum awsorch_protocol {
+    AWSORCH_AWS_JSON_1_0,
+    AWSORCH_AWS_JSON_1_1,
+    AWSORCH_REST_JSON_1,
+    AWSORCH_REST_XML,
+    AWSORCH_AWS_QUERY
+} awsorch_protocol;
+
+typedef struct awsorch_service_model {
+    awsorch_service service;
+    const char *cli_name; /* "stepfunctions", "s3api" */
+    awsorch_protocol protocol;
+    const char *target_prefix; /* awsJson: X-Amz-Target prefix ("AWSStepFunctions") */
+    const char *api_version;   /* awsQuery: Version ("2011-06-15") */
+    const char *xml_namespace; /* restXml: request body namespace */
+} awsorch_service_model;
+
+typedef struct awsorch_operation {
+    const char *name;   /* "DescribeExecution" */
+    const char *method; /* REST protocols: "GET", ...; others POST */
+    const char *uri;    /* REST: "/2015-03-31/functions/{FunctionName}/invocations" */
+    const awsorch_shape *input;
+    const awsorch_shape *output;
+    const char *host_prefix; /* "sync-" */
+    bool long_poll;
+    const char *xml_root; /* restXml: the request body's root element, when it has one */
+} awsorch_operation;
+
+/* Calls an operation with its input as JSON text (member names as the API
+ * spells them); *output_json receives the reply as JSON text (free with free()).
+ * Timestamps travel as epoch seconds in both. Validation failures name the member. */
+AWSORCH_API awsorch_status awsorch_invoke_json(char **output_json, awsorch_client *client,
+                                               const awsorch_service_model *model,
+                                               const awsorch_operation *op, const char *input_json);
+
+/* Builds the HTTP request an operation would send, without sending it (for
+ * tests and `--generate-request`); free the parts with awsorch_request_parts_free. */
+typedef struct awsorch_request_parts {
+    char *method;
+    char *path;     /* percent-encoded */
+    char *query;    /* percent-encoded, NULL when none */
+    char **headers; /* "Name: value" */
+    size_t header_count;
+    char *body;
+    size_t body_len;
+} awsorch_request_parts;
+
+/* Serializes an operation's JSON input into an HTTP request for its protocol. */
+AWSORCH_API awsorch_status awsorch_serialize(awsorch_request_parts *out,
+                                             const awsorch_service_model *model,
+                                             const awsorch_operation *op, const char *input_json);
+
+/* Frees what awsorch_serialize filled in. */
+AWSORCH_API void awsorch_request_parts_free(awsorch_request_parts *parts);
+
+/* Parses a successful reply into the operation's output as JSON text. */
+AWSORCH_API awsorch_status awsorch_deserialize(char **output_json,
+                                               const awsorch_service_model *model,
+                                               const awsorch_operation *op,
+                                               const awsorch_response *reply);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
