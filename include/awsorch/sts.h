@@ -3,10 +3,16 @@
 #define AWSORCH_STS_H
 
 #include "client.h"
+#include "model.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The declared model of STS, for awsorch_invoke_json and the CLI. */
+AWSORCH_API extern const awsorch_service_model awsorch_sts_model;
+AWSORCH_API extern const awsorch_operation awsorch_sts_operations[];
+AWSORCH_API extern const size_t awsorch_sts_operation_count;
 
 /* A client; safe to use from several threads at once. */
 typedef struct awsorch_sts_client awsorch_sts_client;

@@ -58,8 +58,18 @@ void cli_iso_time(int64_t epoch_s, char *out, size_t out_len);
 /* `awsorch request`: signs and sends any request. */
 int cli_request(int argc, char **argv, const cli_globals *g, FILE *out);
 
-/* `awsorch sts ...`. */
-int cli_sts(int argc, char **argv, const cli_globals *g, FILE *out);
+/* A service the CLI knows: its model and declared operations. */
+typedef struct cli_service {
+    const awsorch_service_model *model;
+    const awsorch_operation *ops;
+    size_t op_count;
+} cli_service;
+
+/* `awsorch <service> <operation> [PARAMETERS]` for any declared operation. */
+int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals *g, FILE *out);
+
+/* "StateMachineArn" -> "state-machine-arn", as the AWS CLI names parameters. */
+void cli_kebab(const char *name, char *out, size_t out_len);
 
 /* `awsorch sign`: signs a raw HTTP request read from a file or stdin. */
 int cli_sign(int argc, char **argv, const cli_globals *g, FILE *out);

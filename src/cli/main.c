@@ -10,7 +10,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  sign       sign a raw HTTP request and print any signing stage\n"
-    "  sts        get-caller-identity, assume-role, assume-role-with-web-identity\n"
+    "  sts        AWS STS (awsorch sts help lists the operations)\n"
     "  request    sign and send any AWS API request (-X, -H, -d, URL)\n"
     "  version    print the version\n"
     "\n"
@@ -48,8 +48,13 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "request") == 0) {
         return cli_request(argc - 1, argv + 1, &g, stdout);
     }
-    if (strcmp(cmd, "sts") == 0) {
-        return cli_sts(argc - 1, argv + 1, &g, stdout);
+    const cli_service services[] = {
+        {&awsorch_sts_model, awsorch_sts_operations, awsorch_sts_operation_count},
+    };
+    for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
+        if (strcmp(cmd, services[i].model->cli_name) == 0) {
+            return cli_generic(&services[i], argc - 1, argv + 1, &g, stdout);
+        }
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("awsorch/%s\n", awsorch_version());

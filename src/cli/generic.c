@@ -1,0 +1,389 @@
+/* The generic command layer: `awsorch <service> <operation> [PARAMETERS]` for
+ * every declared operation, with the AWS CLI's parameter syntax and output. */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "cli.h"
+
+/* "StateMachineArn" -> "state-machine-arn", "SSEKMSKeyId" -> "sse-kms-key-id". */
+void cli_kebab(const char *name, char *out, size_t out_len)
+{
+    size_t w = 0;
+    for (size_t i = 0; name[i] && w + 2 < out_len; i++) {
+        char c = name[i];
+        bool upper = c >= 'A' && c <= 'Z';
+        if (upper && i > 0) {
+            char prev = name[i - 1];
+            char next = name[i + 1];
+            bool prev_lower = (prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9');
+            bool prev_upper = prev >= 'A' && prev <= 'Z';
+            bool next_lower = next >= 'a' && next <= 'z';
+            if (prev_lower || (prev_upper && next_lower)) {
+                out[w++] = '-';
+            }
+        }
+        out[w++] = upper ? (char)(c - 'A' + 'a') : c;
+    }
+    out[w] = '\0';
+}
+
+static const char *shape_kind(const awsorch_shape *s)
+{
+    static const char *const names[] = {"string",    "integer", "long",      "boolean", "double",
+                                        "timestamp", "blob",    "structure", "list",    "map"};
+    return names[s->type];
+}
+
+static int bad_param(const char *flag, const char *why)
+{
+    (void)fprintf(stderr, "\nError parsing parameter '%s': %s\n", flag, why);
+    return CLI_EXIT_USAGE;
+}
+
+/* file:// reads text, fileb:// bytes, as the AWS CLI does for any parameter. */
+static int read_value(const char *flag, const char *arg, awsorch_buf *out, bool *binary)
+{
+    *binary = false;
+    const char *path = NULL;
+    if (strncmp(arg, "fileb://", 8) == 0) {
+        path = arg + 8;
+        *binary = true;
+    } else if (strncmp(arg, "file://", 7) == 0) {
+        path = arg + 7;
+    }
+    if (path == NULL) {
+        return awsorch_buf_puts(out, arg) == AWSORCH_OK ? 0 : CLI_EXIT_OTHER;
+    }
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        char why[512];
+        (void)snprintf(why, sizeof(why), "Unable to load paramfile %s: %s", arg, strerror(errno));
+        return bad_param(flag, why);
+    }
+    char chunk[65536];
+    size_t n;
+    (void)awsorch_buf_append(out, "", 0);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        (void)awsorch_buf_append(out, chunk, n);
+    }
+    (void)fclose(f);
+    return 0;
+}
+
+/* Converts one command-line value to the member's JSON form. */
+static int to_json(const char *flag, const awsorch_shape *s, const char *arg, json_t **out)
+{
+    awsorch_buf text = AWSORCH_BUF_INIT;
+    bool binary = false;
+    int rc = read_value(flag, arg, &text, &binary);
+    if (rc != 0) {
+        awsorch_buf_free(&text);
+        return rc;
+    }
+    const char *t = text.data ? text.data : "";
+    char *end = NULL;
+    errno = 0;
+    switch (s->type) {
+    case AWSORCH_INTEGER:
+    case AWSORCH_LONG: {
+        long long v = strtoll(t, &end, 10);
+        if (errno != 0 || end == t || *end != '\0') {
+            awsorch_buf_free(&text);
+            return bad_param(flag, "expected an integer");
+        }
+        *out = json_integer(v);
+        break;
+    }
+    case AWSORCH_DOUBLE: {
+        double v = strtod(t, &end);
+        if (errno != 0 || end == t || *end != '\0') {
+            awsorch_buf_free(&text);
+            return bad_param(flag, "expected a number");
+        }
+        *out = json_real(v);
+        break;
+    }
+    case AWSORCH_BLOB:
+        if (binary) {
+            *out = json_stringn(t, text.len);
+        } else {
+            /* Inline blobs are base64, as in the AWS CLI v2. */
+            unsigned char *raw = malloc(text.len + 1);
+            int n = raw ? EVP_DecodeBlock(raw, (const unsigned char *)t, (int)text.len) : -1;
+            size_t pad = 0;
+            while (pad < text.len && t[text.len - 1 - pad] == '=') {
+                pad++;
+            }
+            if (n < 0 || text.len % 4 != 0) {
+                free(raw);
+                awsorch_buf_free(&text);
+                return bad_param(flag, "Invalid base64 (use fileb:// for raw bytes)");
+            }
+            *out = json_stringn((const char *)raw, (size_t)n - pad);
+            free(raw);
+        }
+        break;
+    case AWSORCH_STRUCTURE:
+    case AWSORCH_MAP:
+    case AWSORCH_LIST: {
+        json_error_t err;
+        *out = json_loads(t, JSON_REJECT_DUPLICATES, &err);
+        if (*out == NULL) {
+            char why[300];
+            (void)snprintf(why, sizeof(why), "Invalid JSON: %s", err.text);
+            awsorch_buf_free(&text);
+            return bad_param(flag, why);
+        }
+        break;
+    }
+    default: *out = json_stringn(t, text.len); break;
+    }
+    awsorch_buf_free(&text);
+    return *out ? 0 : bad_param(flag, "the value is not valid UTF-8");
+}
+
+static const awsorch_member *member_for_flag(const awsorch_operation *op, const char *flag,
+                                             bool *negated)
+{
+    *negated = false;
+    for (size_t i = 0; op->input && i < op->input->member_count; i++) {
+        char k[160];
+        cli_kebab(op->input->members[i].name, k, sizeof(k));
+        if (strcmp(flag, k) == 0) {
+            return &op->input->members[i];
+        }
+        if (op->input->members[i].shape->type == AWSORCH_BOOLEAN && strncmp(flag, "no-", 3) == 0 &&
+            strcmp(flag + 3, k) == 0) {
+            *negated = true;
+            return &op->input->members[i];
+        }
+    }
+    return NULL;
+}
+
+/* Builds the JSON input from the command line; 0 or an exit code. */
+static int parse_params(const awsorch_operation *op, int argc, char **argv, json_t *in)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0) {
+            (void)fprintf(stderr, "\nUnknown options: %s\n", a);
+            return CLI_EXIT_USAGE;
+        }
+        char flag[200];
+        const char *eq = strchr(a, '=');
+        (void)snprintf(flag, sizeof(flag), "%.*s", (int)(eq ? eq - a - 2 : (long)strlen(a) - 2),
+                       a + 2);
+        bool negated = false;
+        const awsorch_member *m = member_for_flag(op, flag, &negated);
+        if (m == NULL) {
+            (void)fprintf(stderr, "\nUnknown options: %s\n", a);
+            return CLI_EXIT_USAGE;
+        }
+        json_t *v = NULL;
+        if (m->shape->type == AWSORCH_BOOLEAN) {
+            v = json_boolean(!negated);
+        } else if (m->shape->type == AWSORCH_LIST && m->shape->element->type != AWSORCH_STRUCTURE &&
+                   eq == NULL && !(i + 1 < argc && argv[i + 1][0] == '[')) {
+            /* a list of scalars: the words up to the next option */
+            v = json_array();
+            while (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) {
+                json_t *e = NULL;
+                int rc = to_json(a, m->shape->element, argv[++i], &e);
+                if (rc != 0) {
+                    json_decref(v);
+                    return rc;
+                }
+                (void)json_array_append_new(v, e);
+            }
+        } else {
+            const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            if (value == NULL) {
+                (void)fprintf(stderr, "\naws: error: argument %s: expected one argument\n", a);
+                return CLI_EXIT_USAGE;
+            }
+            int rc = to_json(a, m->shape, value, &v);
+            if (rc != 0) {
+                return rc;
+            }
+        }
+        (void)json_object_set_new(in, m->name, v);
+    }
+    return 0;
+}
+
+/* "2025-12-03T02:00:00.123000+00:00", as the AWS CLI prints a timestamp. */
+static json_t *iso_time(double t)
+{
+    long long whole = (long long)t;
+    if ((double)whole > t) {
+        whole--;
+    }
+    long micros = (long)((t - (double)whole) * 1e6 + 0.5);
+    if (micros >= 1000000) {
+        whole++;
+        micros -= 1000000;
+    }
+    char base[AWSORCH_TIME_BUF];
+    if (awsorch_time_format_epoch(whole, AWSORCH_TIME_ISO8601_EXTENDED, base, sizeof(base)) !=
+        AWSORCH_OK) {
+        return json_real(t);
+    }
+    char out[64];
+    size_t n = strlen(base) - 1; /* without the Z */
+    if (micros > 0) {
+        (void)snprintf(out, sizeof(out), "%.*s.%06ld+00:00", (int)n, base, micros);
+    } else {
+        (void)snprintf(out, sizeof(out), "%.*s+00:00", (int)n, base);
+    }
+    return json_string(out);
+}
+
+static void humanize(json_t *v, const awsorch_shape *s)
+{
+    if (s == NULL || v == NULL) {
+        return;
+    }
+    if (s->type == AWSORCH_STRUCTURE && json_is_object(v)) {
+        for (size_t i = 0; i < s->member_count; i++) {
+            const awsorch_member *m = &s->members[i];
+            json_t *mv = json_object_get(v, m->name);
+            if (mv != NULL && m->shape->type == AWSORCH_TIMESTAMP && json_is_number(mv)) {
+                (void)json_object_set_new(v, m->name, iso_time(json_number_value(mv)));
+            } else {
+                humanize(mv, m->shape);
+            }
+        }
+    } else if (s->type == AWSORCH_LIST && json_is_array(v)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e)
+        {
+            if (s->element->type == AWSORCH_TIMESTAMP && json_is_number(e)) {
+                (void)json_array_set_new(v, i, iso_time(json_number_value(e)));
+            } else {
+                humanize(e, s->element);
+            }
+        }
+    } else if (s->type == AWSORCH_MAP && json_is_object(v)) {
+        const char *key;
+        json_t *e;
+        json_object_foreach(v, key, e)
+        {
+            humanize(e, s->element);
+        }
+    }
+}
+
+static void print_help(const cli_service *svc, const awsorch_operation *op)
+{
+    if (op == NULL) {
+        (void)printf("%s\n\nOperations:\n", svc->model->cli_name);
+        for (size_t i = 0; i < svc->op_count; i++) {
+            char k[160];
+            cli_kebab(svc->ops[i].name, k, sizeof(k));
+            (void)printf("  %s\n", k);
+        }
+        return;
+    }
+    char k[160];
+    cli_kebab(op->name, k, sizeof(k));
+    (void)printf("%s %s\n\nParameters:\n", svc->model->cli_name, k);
+    for (size_t i = 0; op->input && i < op->input->member_count; i++) {
+        const awsorch_member *m = &op->input->members[i];
+        cli_kebab(m->name, k, sizeof(k));
+        (void)printf("  --%s (%s)%s\n", k, shape_kind(m->shape),
+                     (m->flags & AWSORCH_REQUIRED) ? " [required]" : "");
+    }
+}
+
+int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals *g, FILE *out)
+{
+    if (argc < 2 || strcmp(argv[1], "help") == 0) {
+        print_help(svc, NULL);
+        return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+    }
+    const awsorch_operation *op = NULL;
+    for (size_t i = 0; i < svc->op_count; i++) {
+        char k[160];
+        cli_kebab(svc->ops[i].name, k, sizeof(k));
+        if (strcmp(k, argv[1]) == 0) {
+            op = &svc->ops[i];
+        }
+    }
+    if (op == NULL) {
+        (void)fprintf(stderr,
+                      "\naws: error: argument operation: Invalid choice: '%s' (see "
+                      "`awsorch %s help`)\n",
+                      argv[1], svc->model->cli_name);
+        return CLI_EXIT_USAGE;
+    }
+    if (argc > 2 && (strcmp(argv[2], "help") == 0 || strcmp(argv[2], "--help") == 0)) {
+        print_help(svc, op);
+        return CLI_EXIT_OK;
+    }
+    json_t *in = json_object();
+    int rc = parse_params(op, argc - 2, argv + 2, in);
+    if (rc != 0) {
+        json_decref(in);
+        return rc;
+    }
+    char missing[512] = "";
+    for (size_t i = 0; op->input && i < op->input->member_count; i++) {
+        const awsorch_member *m = &op->input->members[i];
+        if ((m->flags & AWSORCH_REQUIRED) && json_object_get(in, m->name) == NULL) {
+            char k[160];
+            cli_kebab(m->name, k, sizeof(k));
+            size_t used = strlen(missing);
+            (void)snprintf(missing + used, sizeof(missing) - used, "%s--%s", used ? ", " : "", k);
+        }
+    }
+    if (missing[0] != '\0') {
+        json_decref(in);
+        (void)fprintf(stderr, "\naws: error: the following arguments are required: %s\n", missing);
+        return CLI_EXIT_USAGE;
+    }
+    char *input = json_dumps(in, JSON_COMPACT);
+    json_decref(in);
+    /* Validate before touching credentials, so a typo never waits on the network. */
+    awsorch_request_parts parts;
+    awsorch_status st = awsorch_serialize(&parts, svc->model, op, input);
+    awsorch_request_parts_free(&parts);
+    if (st != AWSORCH_OK) {
+        free(input);
+        (void)fprintf(stderr, "\n%s\n", awsorch_error_last()->message);
+        return CLI_EXIT_USAGE;
+    }
+    awsorch_client_options o = AWSORCH_CLIENT_OPTIONS_INIT;
+    o.profile = g->profile;
+    o.region = g->region;
+    o.endpoint_url = g->endpoint_url;
+    o.connect_timeout_ms = g->connect_timeout_s * 1000;
+    o.read_timeout_ms = g->read_timeout_s * 1000;
+    o.no_sign_request = g->no_sign_request;
+    awsorch_client *client = NULL;
+    char *output = NULL;
+    st = awsorch_client_new(&client, &svc->model->service, &o);
+    if (st == AWSORCH_OK) {
+        st = awsorch_invoke_json(&output, client, svc->model, op, input);
+    }
+    free(input);
+    awsorch_client_free(client);
+    if (st != AWSORCH_OK) {
+        return cli_call_error(op->name, st);
+    }
+    json_t *doc = json_loads(output, 0, NULL);
+    free(output);
+    if (doc == NULL) {
+        return CLI_EXIT_OTHER;
+    }
+    humanize(doc, op->output);
+    rc = json_object_size(doc) == 0 ? CLI_EXIT_OK : cli_print(out, doc, g);
+    json_decref(doc);
+    return rc;
+}
