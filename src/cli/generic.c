@@ -27,7 +27,10 @@ void cli_kebab(const char *name, char *out, size_t out_len)
                 out[w++] = '-';
             }
         }
-        out[w++] = upper ? (char)(c - 'A' + 'a') : c;
+        if (upper) {
+            c = (char)(c - 'A' + 'a');
+        }
+        out[w++] = c;
     }
     out[w] = '\0';
 }
