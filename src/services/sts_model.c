@@ -4,7 +4,7 @@
 
 #define MEMBER(name, shape, flags)                                                                 \
     {                                                                                              \
-        name, &shape, AWSORCH_IN_BODY, NULL, flags                                                 \
+        (name), &(shape), AWSORCH_IN_BODY, NULL, (flags)                                           \
     }
 
 static const awsorch_shape str = {AWSORCH_STRING, NULL, 0, NULL, NULL};
