@@ -7,6 +7,7 @@
 #include "credentials.h"
 #include "model.h"
 #include "settings.h"
+#include "sfn.h"
 #include "sts.h"
 #include "sigv4.h"
 

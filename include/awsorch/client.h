@@ -19,12 +19,13 @@ typedef struct awsorch_client_options {
     long read_timeout_ms;                   /* 0: 60 s */
     bool no_sign_request;                   /* send requests unsigned */
     const awsorch_credentials *credentials; /* NULL: the default chain (cached) */
+    bool no_verify_ssl;                     /* skip TLS certificate checks (never in production) */
 } awsorch_client_options;
 
 #define AWSORCH_CLIENT_OPTIONS_VERSION 1
 #define AWSORCH_CLIENT_OPTIONS_INIT                                                                \
     {                                                                                              \
-        AWSORCH_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, false, NULL                        \
+        AWSORCH_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, false, NULL, false                 \
     }
 
 /* What the generic client needs to know about a service. */

@@ -369,6 +369,7 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
     o.connect_timeout_ms = g->connect_timeout_s * 1000;
     o.read_timeout_ms = g->read_timeout_s * 1000;
     o.no_sign_request = g->no_sign_request;
+    o.no_verify_ssl = g->no_verify_ssl;
     awsorch_client *client = NULL;
     char *output = NULL;
     st = awsorch_client_new(&client, &svc->model->service, &o);

@@ -10,6 +10,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  sign       sign a raw HTTP request and print any signing stage\n"
+    "  stepfunctions  AWS Step Functions (awsorch stepfunctions help lists the operations)\n"
     "  sts        AWS STS (awsorch sts help lists the operations)\n"
     "  request    sign and send any AWS API request (-X, -H, -d, URL)\n"
     "  version    print the version\n"
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
         return cli_request(argc - 1, argv + 1, &g, stdout);
     }
     const cli_service services[] = {
+        {&awsorch_sfn_model, awsorch_sfn_operations, awsorch_sfn_operation_count},
         {&awsorch_sts_model, awsorch_sts_operations, awsorch_sts_operation_count},
     };
     for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {

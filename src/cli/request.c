@@ -134,6 +134,7 @@ int cli_request(int argc, char **argv, const cli_globals *g, FILE *out)
         o.connect_timeout_ms = g->connect_timeout_s * 1000;
         o.read_timeout_ms = g->read_timeout_s * 1000;
         o.no_sign_request = g->no_sign_request;
+        o.no_verify_ssl = g->no_verify_ssl;
         st = awsorch_client_new(&client, &desc, &o);
     }
     if (rc == CLI_EXIT_OK && st == AWSORCH_OK) {

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include <openssl/rand.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -58,15 +59,48 @@ awsorch_status awsorch_hex_encode(const void *data, size_t n, char *out, size_t 
     return AWSORCH_OK;
 }
 
+/* UUIDs need to be unique, not secret: a per-thread splitmix64 stream seeded
+ * from the system's CSPRNG once (and again after a fork) costs a few
+ * nanoseconds instead of a DRBG call per UUID. */
+static _Thread_local uint64_t uuid_state;
+static _Thread_local pid_t uuid_pid;
+
+static uint64_t splitmix64(void)
+{
+    uint64_t z = (uuid_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
 void awsorch__uuid4(char out[37])
 {
+    pid_t pid = getpid();
+    if (uuid_pid != pid) {
+        uint64_t seed = 0;
+        if (RAND_bytes((unsigned char *)&seed, sizeof(seed)) != 1) {
+            seed = (uint64_t)awsorch_time_now() ^ ((uint64_t)pid << 32);
+        }
+        uuid_state = seed;
+        uuid_pid = pid;
+    }
     unsigned char b[16];
-    if (RAND_bytes(b, sizeof(b)) != 1) {
-        memset(b, 0, sizeof(b));
+    uint64_t hi = splitmix64();
+    uint64_t lo = splitmix64();
+    for (int i = 0; i < 8; i++) {
+        b[i] = (unsigned char)(hi >> (8 * i));
+        b[8 + i] = (unsigned char)(lo >> (8 * i));
     }
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    (void)snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                   b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-                   b[13], b[14], b[15]);
+    static const char digits[] = "0123456789abcdef";
+    size_t w = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            out[w++] = '-';
+        }
+        out[w++] = digits[b[i] >> 4];
+        out[w++] = digits[b[i] & 15];
+    }
+    out[w] = '\0';
 }

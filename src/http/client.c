@@ -22,11 +22,19 @@
 #define POOL_MAX 16
 #define MAX_REPLY_BYTES ((size_t)256 << 20)
 
+/* Where requests go: resolved once per client (and per host prefix). */
+typedef struct target {
+    char scheme[8];
+    char host[512];
+    char base_path[1024]; /* an endpoint URL's own path, without a trailing '/' */
+} target;
+
 struct awsorch_client {
     awsorch_settings *settings;
     awsorch_credentials_provider *provider; /* NULL with explicit or no credentials */
     awsorch_credentials *explicit_creds;
     bool no_sign;
+    bool no_verify_ssl;
     char signing_name[64];
     char endpoint_prefix[64];
     char region[64];
@@ -38,7 +46,9 @@ struct awsorch_client {
     awsorch__retry_strategy retry;
     awsorch_sigv4_key_cache *key_cache;
     _Atomic long long clock_offset_s; /* server time minus ours, learned from skew errors */
-    pthread_mutex_t pool_lock;        /* idle curl handles keep their connections alive */
+    target base;                      /* the endpoint without a host prefix */
+    char user_agent[160];
+    pthread_mutex_t pool_lock; /* idle curl handles keep their connections alive */
     CURL *pool[POOL_MAX];
     size_t pool_n;
 };
@@ -48,6 +58,34 @@ static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void init_curl(void)
 {
     (void)curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static awsorch_status resolve_target(const awsorch_client *c, const char *host_prefix, target *t)
+{
+    awsorch__endpoint ep;
+    awsorch__endpoint_params params = {c->endpoint_prefix,
+                                       c->region,
+                                       c->fips,
+                                       c->dualstack,
+                                       c->configured_url[0] ? c->configured_url : NULL,
+                                       host_prefix,
+                                       NULL,
+                                       false};
+    awsorch_status st = awsorch__endpoint_resolve(&params, &ep);
+    if (st == AWSORCH_OK) {
+        st = awsorch__url_parts(ep.url, t->host, sizeof(t->host), t->base_path,
+                                sizeof(t->base_path));
+    }
+    if (st != AWSORCH_OK) {
+        return st;
+    }
+    size_t bl = strlen(t->base_path);
+    while (bl > 0 && t->base_path[bl - 1] == '/') {
+        t->base_path[--bl] = '\0';
+    }
+    (void)snprintf(t->scheme, sizeof(t->scheme), "%s",
+                   strncmp(ep.url, "https://", 8) == 0 ? "https" : "http");
+    return AWSORCH_OK;
 }
 
 awsorch_status awsorch_client_new(awsorch_client **out, const awsorch_service *service,
@@ -89,12 +127,20 @@ awsorch_status awsorch_client_new(awsorch_client **out, const awsorch_service *s
         c->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000;
         c->read_timeout_ms = o->read_timeout_ms > 0 ? o->read_timeout_ms : 60000;
         c->no_sign = o->no_sign_request;
+        c->no_verify_ssl = o->no_verify_ssl;
         const char *new_retries = awsorch__env("AWS_NEW_RETRIES_2026");
         awsorch__retry_config rc = {c->settings->max_attempts,
                                     strcmp(c->settings->retry_mode, "adaptive") == 0,
                                     new_retries == NULL || strcasecmp(new_retries, "false") != 0};
         awsorch__retry_init(&c->retry, rc, NULL, NULL, NULL);
         st = awsorch_sigv4_key_cache_new(&c->key_cache);
+        (void)snprintf(c->user_agent, sizeof(c->user_agent),
+                       "User-Agent: awsorch/%s os/linux lang/c md/curl#%s", AWSORCH_VERSION_STRING,
+                       curl_version_info(CURLVERSION_NOW)->version);
+    }
+    if (st == AWSORCH_OK) {
+        /* A bad endpoint or region is a configuration error at creation, not at the first call. */
+        st = resolve_target(c, NULL, &c->base);
     }
     if (st == AWSORCH_OK && o->credentials != NULL) {
         st = awsorch_credentials_copy(&c->explicit_creds, o->credentials);
@@ -303,6 +349,7 @@ static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req
     awsorch_sigv4_result res;
     void *scratch = NULL;
     size_t need = 0;
+    char stack_scratch[8192];
     if (creds != NULL) {
         awsorch_sigv4_request sr = AWSORCH_SIGV4_REQUEST_INIT;
         sr.method = req->method;
@@ -321,7 +368,7 @@ static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req
         p.time_s = awsorch_time_now() + (int64_t)atomic_load(&c->clock_offset_s);
         p.key_cache = c->key_cache;
         need = awsorch_sigv4_scratch_size(&sr, &p);
-        scratch = malloc(need);
+        scratch = need <= sizeof(stack_scratch) ? stack_scratch : malloc(need);
         st = scratch ? awsorch_sigv4_sign(&res, &sr, &p, scratch, need)
                      : awsorch__fail(AWSORCH_E_NOMEM, "out of memory");
     }
@@ -346,15 +393,15 @@ static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req
     free(sh);
     if (scratch != NULL) {
         OPENSSL_cleanse(scratch, need);
-        free(scratch);
+        if (scratch != stack_scratch) {
+            free(scratch);
+        }
     }
     if (st != AWSORCH_OK) {
         curl_slist_free_all(list);
         return st;
     }
-    (void)snprintf(line, sizeof(line), "User-Agent: awsorch/%s os/linux lang/c md/curl#%s",
-                   AWSORCH_VERSION_STRING, curl_version_info(CURLVERSION_NOW)->version);
-    struct curl_slist *next = curl_slist_append(list, line);
+    struct curl_slist *next = curl_slist_append(list, c->user_agent);
     list = next ? next : list;
     next = curl_slist_append(list, "Expect:");
     list = next ? next : list;
@@ -382,6 +429,10 @@ static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req
     (void)curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (read_ms + 999) / 1000);
     if (c->settings->ca_bundle != NULL) {
         (void)curl_easy_setopt(h, CURLOPT_CAINFO, c->settings->ca_bundle);
+    }
+    if (c->no_verify_ssl) {
+        (void)curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        (void)curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     if (strcmp(req->method, "HEAD") == 0) {
         (void)curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
@@ -431,36 +482,22 @@ awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
                              "client_send: needs a method and a path starting with '/'");
     }
     *out = NULL;
-    awsorch__endpoint ep;
-    awsorch__endpoint_params ep_params = {c->endpoint_prefix,
-                                          c->region,
-                                          c->fips,
-                                          c->dualstack,
-                                          c->configured_url[0] ? c->configured_url : NULL,
-                                          req->host_prefix,
-                                          NULL,
-                                          false};
-    awsorch_status st = awsorch__endpoint_resolve(&ep_params, &ep);
-    if (st != AWSORCH_OK) {
-        return st;
+    target prefixed;
+    const target *t = &c->base;
+    awsorch_status st = AWSORCH_OK;
+    if (req->host_prefix != NULL && req->host_prefix[0] != '\0') {
+        if ((st = resolve_target(c, req->host_prefix, &prefixed)) != AWSORCH_OK) {
+            return st;
+        }
+        t = &prefixed;
     }
+    const char *host = t->host;
     char url[4096];
-    char host[512];
-    char base_path[1024];
-    if ((st = awsorch__url_parts(ep.url, host, sizeof(host), base_path, sizeof(base_path))) !=
-        AWSORCH_OK) {
-        return st;
-    }
     /* An endpoint URL with a path ("http://proxy/aws") prefixes the request's. */
-    size_t bl = strlen(base_path);
-    while (bl > 0 && base_path[bl - 1] == '/') {
-        base_path[--bl] = '\0';
-    }
     char path[4096];
-    int pn = snprintf(path, sizeof(path), "%s%s", base_path, req->path);
-    const char *scheme_end = strstr(ep.url, "://");
-    int un = snprintf(url, sizeof(url), "%.*s://%s%s%s%s", (int)(scheme_end - ep.url), ep.url, host,
-                      path, req->query ? "?" : "", req->query ? req->query : "");
+    int pn = snprintf(path, sizeof(path), "%s%s", t->base_path, req->path);
+    int un = snprintf(url, sizeof(url), "%s://%s%s%s%s", t->scheme, host, path,
+                      req->query ? "?" : "", req->query ? req->query : "");
     if (pn < 0 || (size_t)pn >= sizeof(path) || un < 0 || (size_t)un >= sizeof(url)) {
         return awsorch__fail(AWSORCH_E_INVALID_ARG, "request URL is too long");
     }
@@ -472,19 +509,25 @@ awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
         return awsorch__fail(AWSORCH_E_NOMEM, "out of memory");
     }
     for (;;) {
-        awsorch_credentials *creds = NULL;
-        if (!c->no_sign) {
-            st = c->explicit_creds ? awsorch_credentials_copy(&creds, c->explicit_creds)
-                                   : awsorch_credentials_provider_get(&creds, c->provider);
+        /* Explicit credentials never change; the provider's are copied per attempt
+         * because another thread may refresh them meanwhile. */
+        awsorch_credentials *fetched = NULL;
+        const awsorch_credentials *creds = c->explicit_creds;
+        if (!c->no_sign && creds == NULL) {
+            st = awsorch_credentials_provider_get(&fetched, c->provider);
             if (st != AWSORCH_OK) {
                 free(r);
                 return st;
             }
+            creds = fetched;
+        }
+        if (c->no_sign) {
+            creds = NULL;
         }
         sleep_s(awsorch__retry_before_send(&c->retry));
         attempt a = {CURLE_OK, 0, AWSORCH_BUF_INIT, AWSORCH_BUF_INIT, false};
         st = send_attempt(c, req, url, host, path, invocation, call.attempt + 1, creds, &a);
-        awsorch_credentials_free(creds);
+        awsorch_credentials_free(fetched);
         if (st != AWSORCH_OK) {
             awsorch_buf_free(&a.headers);
             awsorch_buf_free_secret(&a.body);

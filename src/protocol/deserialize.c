@@ -131,12 +131,26 @@ static json_t *json_from_wire(json_t *v, const awsorch_shape *s)
         if (!json_is_object(v)) {
             return json_incref(v);
         }
+        /* Declared members first, in the model's order as the AWS CLI prints them;
+         * members the model does not declare (yet) are kept as they came. */
         json_t *obj = json_object();
         for (size_t i = 0; i < s->member_count; i++) {
             const awsorch_member *m = &s->members[i];
             json_t *mv = json_from_wire(json_object_get(v, name_of(m)), m->shape);
             if (mv != NULL) {
                 (void)json_object_set_new(obj, m->name, mv);
+            }
+        }
+        const char *key;
+        json_t *e;
+        json_object_foreach(v, key, e)
+        {
+            bool declared = false;
+            for (size_t i = 0; i < s->member_count && !declared; i++) {
+                declared = strcmp(name_of(&s->members[i]), key) == 0;
+            }
+            if (!declared) {
+                (void)json_object_set(obj, key, e);
             }
         }
         return obj;
