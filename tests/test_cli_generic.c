@@ -1,0 +1,218 @@
+/* `awsorch stepfunctions ...` through the generic CLI layer, against a local
+ * server: flags, request bodies, output and errors as the AWS CLI gives them. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "mock_server.h"
+
+static void sfn_handler(const mock_request *req, mock_reply *reply, void *ud)
+{
+    (void)ud;
+    char target[128];
+    mock_header(req, "x-amz-target", target, sizeof(target));
+    reply->content_type = "application/x-amz-json-1.0";
+    if (strstr(req->body, "missing") != NULL) {
+        reply->status = 400;
+        (void)snprintf(reply->body, sizeof(reply->body),
+                       "{\"__type\":\"com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist\","
+                       "\"message\":\"Execution Does Not Exist: 'missing'\"}");
+    } else if (strcmp(target, "AWSStepFunctions.DescribeExecution") == 0) {
+        (void)snprintf(reply->body, sizeof(reply->body),
+                       "{\"executionArn\":\"arn:e\",\"status\":\"FAILED\",\"startDate\":"
+                       "1764727200.123,\"stopDate\":1764730800,\"error\":\"States.TaskFailed\","
+                       "\"futureMember\":{\"x\":1}}");
+    } else if (strcmp(target, "AWSStepFunctions.SendTaskHeartbeat") == 0) {
+        (void)snprintf(reply->body, sizeof(reply->body), "{}");
+    } else {
+        (void)snprintf(reply->body, sizeof(reply->body), "{\"nextToken\":null}");
+    }
+}
+
+static mock_server *server;
+static char endpoint_env[128];
+
+static void start(void)
+{
+    server = mock_start(sfn_handler, NULL);
+    (void)snprintf(endpoint_env, sizeof(endpoint_env), "AWS_ENDPOINT_URL_SFN=http://127.0.0.1:%u",
+                   mock_port(server));
+}
+
+static void stop(void)
+{
+    mock_stop(server);
+}
+
+TestSuite(cli_generic, .init = start, .fini = stop);
+
+static int run(char *const *args, awsorch_buf *out, awsorch_buf *err)
+{
+    char *argv[24];
+    int n = 0;
+    argv[n++] = AWSORCH_CLI;
+    for (; *args && n < 23; args++) {
+        argv[n++] = *args;
+    }
+    argv[n] = NULL;
+    char *env[] = {endpoint_env,
+                   "AWS_ACCESS_KEY_ID=AKIDSFN",
+                   "AWS_SECRET_ACCESS_KEY=secret",
+                   "AWS_REGION=us-east-1",
+                   "HOME=/nonexistent",
+                   "AWS_EC2_METADATA_DISABLED=true",
+                   NULL};
+    return run_cmd(argv, env, NULL, out, err);
+}
+
+static json_t *sent_body(size_t i)
+{
+    mock_request r = mock_get(server, i);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    cr_assert_not_null(doc, "request body is not JSON: %s", r.body);
+    return doc;
+}
+
+Test(cli_generic, describe_execution_prints_like_the_aws_cli)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *args[] = {"stepfunctions", "describe-execution", "--execution-arn", "arn:e", NULL};
+    cr_assert_eq(run(args, &out, &err), 0, "%s", err.data);
+    cr_expect_str_eq(out.data, "{\n"
+                               "    \"executionArn\": \"arn:e\",\n"
+                               "    \"status\": \"FAILED\",\n"
+                               "    \"startDate\": \"2025-12-03T02:00:00.123000+00:00\",\n"
+                               "    \"stopDate\": \"2025-12-03T03:00:00+00:00\",\n"
+                               "    \"error\": \"States.TaskFailed\",\n"
+                               "    \"futureMember\": {\n"
+                               "        \"x\": 1\n"
+                               "    }\n"
+                               "}\n");
+    mock_request r = mock_get(server, 0);
+    char target[128];
+    cr_expect_str_eq(mock_header(&r, "x-amz-target", target, sizeof(target)),
+                     "AWSStepFunctions.DescribeExecution");
+    cr_expect_str_eq(r.body, "{\"executionArn\":\"arn:e\"}");
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, scalars_enums_integers_booleans_and_files)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *list[] = {"stepfunctions",   "list-executions", "--state-machine-arn", "arn:sm",
+                    "--status-filter", "FAILED",          "--max-results=5",     NULL};
+    cr_assert_eq(run(list, &out, &err), 0, "%s", err.data);
+    json_t *b = sent_body(0);
+    cr_expect_str_eq(json_string_value(json_object_get(b, "statusFilter")), "FAILED");
+    cr_expect_eq(json_integer_value(json_object_get(b, "maxResults")), 5);
+    json_decref(b);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+    char *history[] = {"stepfunctions",
+                       "get-execution-history",
+                       "--execution-arn",
+                       "arn:e",
+                       "--reverse-order",
+                       "--no-include-execution-data",
+                       NULL};
+    cr_assert_eq(run(history, &out, &err), 0, "%s", err.data);
+    b = sent_body(1);
+    cr_expect(json_is_true(json_object_get(b, "reverseOrder")));
+    cr_expect(json_is_false(json_object_get(b, "includeExecutionData")));
+    json_decref(b);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+    char file_arg[600];
+    (void)snprintf(file_arg, sizeof(file_arg), "file://%s",
+                   tmp_file(0, "input.json", "{\"date\": \"2026-12-03\"}"));
+    char *start_exec[] = {"stepfunctions",
+                          "start-execution",
+                          "--state-machine-arn",
+                          "arn:sm",
+                          "--input",
+                          file_arg,
+                          NULL};
+    cr_assert_eq(run(start_exec, &out, &err), 0, "%s", err.data);
+    b = sent_body(2);
+    cr_expect_str_eq(json_string_value(json_object_get(b, "input")), "{\"date\": \"2026-12-03\"}");
+    json_decref(b);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, redrive_gets_an_idempotency_token)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *args[] = {"stepfunctions", "redrive-execution", "--execution-arn", "arn:e", NULL};
+    cr_assert_eq(run(args, &out, &err), 0, "%s", err.data);
+    json_t *b = sent_body(0);
+    const char *token = json_string_value(json_object_get(b, "clientToken"));
+    cr_expect(token != NULL && strlen(token) == 36, "clientToken: %s", token ? token : "none");
+    json_decref(b);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, bad_command_lines_exit_252_before_sending)
+{
+    struct {
+        char *args[8];
+        const char *message;
+    } cases[] = {
+        {{"stepfunctions", "start-execution", "--name", "x", NULL},
+         "the following arguments are required: --state-machine-arn"},
+        {{"stepfunctions", "list-executions", "--status-filter", "WALKING", NULL},
+         "statusFilter has an invalid value: WALKING"},
+        {{"stepfunctions", "list-executions", "--max-results", "ten", NULL}, "expected an integer"},
+        {{"stepfunctions", "describe-execution", "--execution-arn", "a", "--bogus", "1", NULL},
+         "Unknown options: --bogus"},
+        {{"stepfunctions", "describe-executions", NULL}, "Invalid choice"},
+        {{"stepfunctions", "start-execution", "--state-machine-arn", "a", "--input",
+          "file:///nonexistent/in.json", NULL},
+         "Unable to load paramfile"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+        cr_expect_eq(run(cases[i].args, &out, &err), 252, "case %zu: %s", i, err.data);
+        cr_expect_not_null(strstr(err.data, cases[i].message), "case %zu: %s", i, err.data);
+        awsorch_buf_free(&out);
+        awsorch_buf_free(&err);
+    }
+    cr_expect_eq(mock_count(server), 0, "nothing was sent");
+}
+
+Test(cli_generic, service_errors_and_empty_output)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *missing[] = {"stepfunctions", "describe-execution", "--execution-arn", "missing", NULL};
+    cr_expect_eq(run(missing, &out, &err), 254);
+    cr_expect_str_eq(err.data, "\nAn error occurred (ExecutionDoesNotExist) when calling the "
+                               "DescribeExecution operation: Execution Does Not Exist: "
+                               "'missing'\n");
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+    char *heartbeat[] = {"stepfunctions", "send-task-heartbeat", "--task-token", "tok", NULL};
+    cr_expect_eq(run(heartbeat, &out, &err), 0, "%s", err.data);
+    cr_expect_eq(out.len, 0, "an empty reply prints nothing: %s", out.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, help_lists_operations_and_parameters)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *svc[] = {"stepfunctions", "help", NULL};
+    cr_expect_eq(run(svc, &out, &err), 0);
+    cr_expect_not_null(strstr(out.data, "start-sync-execution"), "%s", out.data);
+    cr_expect_not_null(strstr(out.data, "describe-state-machine-for-execution"), "%s", out.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+    char *op[] = {"stepfunctions", "describe-execution", "help", NULL};
+    cr_expect_eq(run(op, &out, &err), 0);
+    cr_expect_not_null(strstr(out.data, "--execution-arn (string) [required]"), "%s", out.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
