@@ -78,6 +78,14 @@ Test(aws_json, members_in_shape_order)
     awsorch_request_parts_free(&parts);
 }
 
+Test(model, operations_are_found_by_name)
+{
+    const awsorch_operation ops[] = {start_execution, describe_execution};
+    cr_expect_eq(awsorch_operation_find(ops, 2, "DescribeExecution"), &ops[1]);
+    cr_expect_null(awsorch_operation_find(ops, 2, "describe-execution"));
+    cr_expect_null(awsorch_operation_find(NULL, 0, "StartExecution"));
+}
+
 Test(aws_json, validation_names_the_member)
 {
     struct {

@@ -85,6 +85,10 @@ typedef struct awsorch_operation {
     const char *xml_root; /* restXml: the request body's root element, when it has one */
 } awsorch_operation;
 
+/* Finds a declared operation by its API name ("DescribeExecution"), or NULL. */
+AWSORCH_API const awsorch_operation *awsorch_operation_find(const awsorch_operation *ops,
+                                                            size_t count, const char *name);
+
 /* Calls an operation with its input as JSON text (member names as the API
  * spells them); *output_json receives the reply as JSON text (free with free()).
  * Timestamps travel as epoch seconds in both. Validation failures name the member. */

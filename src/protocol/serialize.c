@@ -30,6 +30,17 @@ static awsorch_status invalid(const char *path, const char *what, const char *de
                          path[0] ? path : "input", what, detail);
 }
 
+const awsorch_operation *awsorch_operation_find(const awsorch_operation *ops, size_t count,
+                                                const char *name)
+{
+    for (size_t i = 0; ops != NULL && name != NULL && i < count; i++) {
+        if (strcmp(ops[i].name, name) == 0) {
+            return &ops[i];
+        }
+    }
+    return NULL;
+}
+
 /* Timestamps may be given as epoch seconds or ISO 8601 text. */
 static bool timestamp_value(const json_t *v, double *out)
 {
