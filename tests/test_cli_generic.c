@@ -19,6 +19,31 @@ static void sfn_handler(const mock_request *req, mock_reply *reply, void *ud)
         (void)snprintf(reply->body, sizeof(reply->body),
                        "{\"__type\":\"com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist\","
                        "\"message\":\"Execution Does Not Exist: 'missing'\"}");
+    } else if (strstr(req->body, "arn:wait:") != NULL) {
+        /* Waiter scenarios: ok (RUNNING twice, then SUCCEEDED), fail, slow, flaky. */
+        static int describes;
+        int n = ++describes;
+        const char *st = "RUNNING";
+        if (strstr(req->body, "arn:wait:ok") != NULL) {
+            st = n >= 3 ? "SUCCEEDED" : "RUNNING";
+        } else if (strstr(req->body, "arn:wait:fail") != NULL) {
+            st = "FAILED";
+        } else if (strstr(req->body, "arn:wait:flaky") != NULL) {
+            if (n == 1) {
+                reply->status = 500;
+                (void)snprintf(reply->body, sizeof(reply->body),
+                               "{\"__type\":\"InternalFailure\"}");
+                return;
+            }
+            st = "SUCCEEDED";
+        }
+        (void)snprintf(reply->body, sizeof(reply->body),
+                       "{\"executionArn\":\"x\",\"status\":\"%s\",\"error\":\"States.TaskFailed\","
+                       "\"cause\":\"Glue job etl-orders failed\"}",
+                       st);
+    } else if (strcmp(target, "AWSStepFunctions.StartExecution") == 0) {
+        (void)snprintf(reply->body, sizeof(reply->body),
+                       "{\"executionArn\":\"arn:wait:ok\",\"startDate\":1764727200}");
     } else if (strcmp(target, "AWSStepFunctions.DescribeExecution") == 0) {
         (void)snprintf(reply->body, sizeof(reply->body),
                        "{\"executionArn\":\"arn:e\",\"status\":\"FAILED\",\"startDate\":"
@@ -213,6 +238,78 @@ Test(cli_generic, help_lists_operations_and_parameters)
     char *op[] = {"stepfunctions", "describe-execution", "help", NULL};
     cr_expect_eq(run(op, &out, &err), 0);
     cr_expect_not_null(strstr(out.data, "--execution-arn (string) [required]"), "%s", out.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+static int wait_for(const char *arn, const char *timeout, awsorch_buf *out, awsorch_buf *err)
+{
+    char *args[] = {
+        "stepfunctions", "wait", "execution-complete",         "--execution-arn", (char *)arn,
+        "--delay",       "0.05", timeout ? "--timeout" : NULL, (char *)timeout,   NULL};
+    return run(args, out, err);
+}
+
+Test(cli_generic, wait_until_succeeded)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    cr_expect_eq(wait_for("arn:wait:ok", NULL, &out, &err), 0, "%s", err.data);
+    cr_expect_not_null(strstr(out.data, "\"status\": \"SUCCEEDED\""), "%s", out.data);
+    cr_expect_eq(mock_count(server), 3, "polled until the third description");
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, wait_reports_failure_with_exit_1)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    cr_expect_eq(wait_for("arn:wait:fail", NULL, &out, &err), 1);
+    cr_expect_not_null(strstr(out.data, "\"status\": \"FAILED\""), "%s", out.data);
+    cr_expect_not_null(strstr(err.data, "Waiter execution-complete failed: FAILED: "
+                                        "States.TaskFailed: Glue job etl-orders failed"),
+                       "%s", err.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, wait_times_out_with_exit_2)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    cr_expect_eq(wait_for("arn:wait:slow", "0.3", &out, &err), 2);
+    cr_expect_not_null(strstr(err.data, "timed out"), "%s", err.data);
+    cr_expect_geq(mock_count(server), 2);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, wait_rides_out_transient_errors)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    cr_expect_eq(wait_for("arn:wait:flaky", NULL, &out, &err), 0, "%s", err.data);
+    cr_expect_not_null(strstr(out.data, "SUCCEEDED"), "%s", out.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, start_execution_with_wait)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *args[] = {"stepfunctions",
+                    "start-execution",
+                    "--state-machine-arn",
+                    "arn:sm",
+                    "--wait",
+                    "--delay",
+                    "0.05",
+                    NULL};
+    cr_expect_eq(run(args, &out, &err), 0, "%s", err.data);
+    cr_expect_not_null(strstr(out.data, "SUCCEEDED"), "%s", out.data);
+    mock_request first = mock_get(server, 0);
+    cr_expect_null(strstr(first.body, "wait"), "--wait is not sent: %s", first.body);
+    char target[128];
+    mock_request second = mock_get(server, 1);
+    cr_expect_str_eq(mock_header(&second, "x-amz-target", target, sizeof(target)),
+                     "AWSStepFunctions.DescribeExecution");
     awsorch_buf_free(&out);
     awsorch_buf_free(&err);
 }

@@ -6,6 +6,7 @@
 #include "core.h"
 #include "credentials.h"
 #include "model.h"
+#include "poller.h"
 #include "settings.h"
 #include "sfn.h"
 #include "sts.h"

@@ -5,6 +5,7 @@
 #define AWSORCH_SFN_H
 
 #include "model.h"
+#include "poller.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -14,6 +15,10 @@ extern "C" {
 AWSORCH_API extern const awsorch_service_model awsorch_sfn_model;
 AWSORCH_API extern const awsorch_operation awsorch_sfn_operations[];
 AWSORCH_API extern const size_t awsorch_sfn_operation_count;
+
+/* Its waiters: execution-complete (SUCCEEDED; FAILED, TIMED_OUT, ABORTED). */
+AWSORCH_API extern const awsorch_waiter awsorch_sfn_waiters[];
+AWSORCH_API extern const size_t awsorch_sfn_waiter_count;
 
 #ifdef __cplusplus
 }

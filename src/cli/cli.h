@@ -63,7 +63,12 @@ typedef struct cli_service {
     const awsorch_service_model *model;
     const awsorch_operation *ops;
     size_t op_count;
+    const awsorch_waiter *waiters;
+    size_t waiter_count;
 } cli_service;
+
+/* Exit codes of `wait` and `--wait`, as the CLI contract defines them. */
+enum { CLI_EXIT_WAIT_FAILED = 1, CLI_EXIT_WAIT_TIMEOUT = 2 };
 
 /* `awsorch <service> <operation> [PARAMETERS]` for any declared operation. */
 int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals *g, FILE *out);

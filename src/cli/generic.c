@@ -1,6 +1,8 @@
 /* The generic command layer: `awsorch <service> <operation> [PARAMETERS]` for
  * every declared operation, with the AWS CLI's parameter syntax and output. */
 #include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,11 +307,238 @@ static void print_help(const cli_service *svc, const awsorch_operation *op)
     }
 }
 
+/* Parses an operation's flags, checks what is required and validates the
+ * input against the model; *input receives the JSON (free with free()). */
+static int prepare_input(const cli_service *svc, const awsorch_operation *op, int argc, char **argv,
+                         char **input)
+{
+    *input = NULL;
+    json_t *in = json_object();
+    int rc = parse_params(op, argc, argv, in);
+    if (rc != 0) {
+        json_decref(in);
+        return rc;
+    }
+    char missing[512] = "";
+    for (size_t i = 0; op->input && i < op->input->member_count; i++) {
+        const awsorch_member *m = &op->input->members[i];
+        if ((m->flags & AWSORCH_REQUIRED) && json_object_get(in, m->name) == NULL) {
+            char k[160];
+            cli_kebab(m->name, k, sizeof(k));
+            size_t used = strlen(missing);
+            (void)snprintf(missing + used, sizeof(missing) - used, "%s--%s", used ? ", " : "", k);
+        }
+    }
+    if (missing[0] != '\0') {
+        json_decref(in);
+        (void)fprintf(stderr, "\naws: error: the following arguments are required: %s\n", missing);
+        return CLI_EXIT_USAGE;
+    }
+    *input = json_dumps(in, JSON_COMPACT);
+    json_decref(in);
+    /* Validate before touching credentials, so a typo never waits on the network. */
+    awsorch_request_parts parts;
+    awsorch_status st = awsorch_serialize(&parts, svc->model, op, *input);
+    awsorch_request_parts_free(&parts);
+    if (st != AWSORCH_OK) {
+        free(*input);
+        *input = NULL;
+        (void)fprintf(stderr, "\n%s\n", awsorch_error_last()->message);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static awsorch_status make_client(const cli_service *svc, const cli_globals *g,
+                                  awsorch_client **client)
+{
+    awsorch_client_options o = AWSORCH_CLIENT_OPTIONS_INIT;
+    o.profile = g->profile;
+    o.region = g->region;
+    o.endpoint_url = g->endpoint_url;
+    o.connect_timeout_ms = g->connect_timeout_s * 1000;
+    o.read_timeout_ms = g->read_timeout_s * 1000;
+    o.no_sign_request = g->no_sign_request;
+    o.no_verify_ssl = g->no_verify_ssl;
+    return awsorch_client_new(client, &svc->model->service, &o);
+}
+
+static int print_output(FILE *out, const char *output, const awsorch_operation *op,
+                        const cli_globals *g)
+{
+    json_t *doc = json_loads(output, 0, NULL);
+    if (doc == NULL) {
+        return CLI_EXIT_OTHER;
+    }
+    humanize(doc, op->output);
+    int rc = json_object_size(doc) == 0 ? CLI_EXIT_OK : cli_print(out, doc, g);
+    json_decref(doc);
+    return rc;
+}
+
+/* ---- waiting ------------------------------------------------------------------- */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void show_progress(void *ud, const char *label, double elapsed_s)
+{
+    const awsorch_waiter *w = ud;
+    (void)fprintf(stderr, "\r%s: %s (%.0f s)   ", w->name, label, elapsed_s);
+    (void)fflush(stderr);
+}
+
+typedef struct wait_flags {
+    bool wait;
+    double timeout_s;
+    double delay_s;
+} wait_flags;
+
+/* Takes --wait, --timeout and --delay out of argv; 0 or an exit code. */
+static int take_wait_flags(int *argc, char **argv, bool allow_wait, wait_flags *f)
+{
+    int w = 0;
+    for (int i = 0; i < *argc; i++) {
+        const char *a = argv[i];
+        double *dest = strcmp(a, "--timeout") == 0 ? &f->timeout_s
+                       : strcmp(a, "--delay") == 0 ? &f->delay_s
+                                                   : NULL;
+        if (allow_wait && strcmp(a, "--wait") == 0) {
+            f->wait = true;
+        } else if (dest != NULL) {
+            char *end = NULL;
+            errno = 0;
+            double v = i + 1 < *argc ? strtod(argv[i + 1], &end) : -1;
+            if (i + 1 >= *argc || errno != 0 || end == argv[i + 1] || *end != '\0' || v < 0) {
+                return bad_param(a, "expected a number of seconds");
+            }
+            *dest = v;
+            i++;
+        } else {
+            argv[w++] = argv[i];
+        }
+    }
+    *argc = w;
+    return 0;
+}
+
+static int run_wait(const cli_service *svc, const awsorch_waiter *waiter, awsorch_client *client,
+                    const char *describe_input, const wait_flags *f, const cli_globals *g,
+                    FILE *out)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_sigint;
+    (void)sigaction(SIGINT, &sa, NULL);
+    awsorch_poll_options po = AWSORCH_POLL_OPTIONS_INIT;
+    po.min_delay_s = f->delay_s > 0 ? f->delay_s : waiter->delay_s;
+    po.max_delay_s = po.min_delay_s > 30.0 ? po.min_delay_s : 30.0;
+    po.timeout_s = f->timeout_s;
+    po.cancel_flag = &interrupted;
+    if (isatty(STDERR_FILENO)) {
+        po.progress = show_progress;
+        po.progress_userdata = (void *)waiter;
+    }
+    awsorch_poll_result result = AWSORCH_POLL_TIMED_OUT;
+    char *final = NULL;
+    awsorch_status st = awsorch_wait(&result, &final, client, svc->model, svc->ops, svc->op_count,
+                                     waiter, describe_input, &po);
+    if (po.progress != NULL) {
+        (void)fputc('\n', stderr);
+    }
+    const awsorch_operation *describe =
+        awsorch_operation_find(svc->ops, svc->op_count, waiter->operation);
+    if (st != AWSORCH_OK) {
+        free(final);
+        return cli_call_error(waiter->operation, st);
+    }
+    int rc = CLI_EXIT_OK;
+    if (result == AWSORCH_POLL_CANCELLED) {
+        (void)fprintf(stderr, "\nInterrupted: %s stopped waiting (the work goes on)\n",
+                      waiter->name);
+        rc = CLI_EXIT_INTERRUPTED;
+    } else if (result == AWSORCH_POLL_TIMED_OUT) {
+        (void)fprintf(stderr, "\nWaiter %s timed out after %.0f seconds\n", waiter->name,
+                      f->timeout_s);
+        rc = CLI_EXIT_WAIT_TIMEOUT;
+    }
+    if (final != NULL && result != AWSORCH_POLL_CANCELLED) {
+        int prc = print_output(out, final, describe, g);
+        if (result == AWSORCH_POLL_ENDED_FAILED) {
+            json_t *doc = json_loads(final, 0, NULL);
+            (void)fprintf(stderr, "\nWaiter %s failed: %s", waiter->name,
+                          json_string_value(json_object_get(doc, waiter->state_member)));
+            for (size_t i = 0; i < 3 && waiter->reason_members[i] != NULL; i++) {
+                const char *v = json_string_value(json_object_get(doc, waiter->reason_members[i]));
+                if (v != NULL) {
+                    (void)fprintf(stderr, ": %s", v);
+                }
+            }
+            (void)fputc('\n', stderr);
+            json_decref(doc);
+            rc = CLI_EXIT_WAIT_FAILED;
+        } else if (rc == CLI_EXIT_OK) {
+            rc = prc;
+        }
+    }
+    free(final);
+    return rc;
+}
+
+/* `awsorch <service> wait <waiter> [PARAMETERS] [--timeout S] [--delay S]` */
+static int cli_wait(const cli_service *svc, int argc, char **argv, const cli_globals *g, FILE *out)
+{
+    const awsorch_waiter *waiter = NULL;
+    for (size_t i = 0; argc > 1 && i < svc->waiter_count; i++) {
+        if (strcmp(svc->waiters[i].name, argv[1]) == 0) {
+            waiter = &svc->waiters[i];
+        }
+    }
+    if (waiter == NULL) {
+        (void)fprintf(stderr, "\naws: error: argument waiter: Invalid choice, valid choices are:");
+        for (size_t i = 0; i < svc->waiter_count; i++) {
+            (void)fprintf(stderr, " %s", svc->waiters[i].name);
+        }
+        (void)fputc('\n', stderr);
+        return CLI_EXIT_USAGE;
+    }
+    wait_flags f = {true, 0.0, 0.0};
+    int n = argc - 2;
+    int rc = take_wait_flags(&n, argv + 2, false, &f);
+    const awsorch_operation *op =
+        awsorch_operation_find(svc->ops, svc->op_count, waiter->operation);
+    char *input = NULL;
+    if (rc == 0) {
+        rc = prepare_input(svc, op, n, argv + 2, &input);
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    awsorch_client *client = NULL;
+    awsorch_status st = make_client(svc, g, &client);
+    if (st != AWSORCH_OK) {
+        free(input);
+        return cli_call_error(op->name, st);
+    }
+    rc = run_wait(svc, waiter, client, input, &f, g, out);
+    free(input);
+    awsorch_client_free(client);
+    return rc;
+}
+
 int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals *g, FILE *out)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0) {
         print_help(svc, NULL);
         return argc < 2 ? CLI_EXIT_USAGE : CLI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "wait") == 0 && svc->waiter_count > 0) {
+        return cli_wait(svc, argc - 1, argv + 1, g, out);
     }
     const awsorch_operation *op = NULL;
     for (size_t i = 0; i < svc->op_count; i++) {
@@ -330,64 +559,59 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
         print_help(svc, op);
         return CLI_EXIT_OK;
     }
-    json_t *in = json_object();
-    int rc = parse_params(op, argc - 2, argv + 2, in);
-    if (rc != 0) {
-        json_decref(in);
-        return rc;
-    }
-    char missing[512] = "";
-    for (size_t i = 0; op->input && i < op->input->member_count; i++) {
-        const awsorch_member *m = &op->input->members[i];
-        if ((m->flags & AWSORCH_REQUIRED) && json_object_get(in, m->name) == NULL) {
-            char k[160];
-            cli_kebab(m->name, k, sizeof(k));
-            size_t used = strlen(missing);
-            (void)snprintf(missing + used, sizeof(missing) - used, "%s--%s", used ? ", " : "", k);
+    const awsorch_waiter *follow = NULL;
+    for (size_t i = 0; i < svc->waiter_count; i++) {
+        if (svc->waiters[i].start_operation != NULL &&
+            strcmp(svc->waiters[i].start_operation, op->name) == 0) {
+            follow = &svc->waiters[i];
         }
     }
-    if (missing[0] != '\0') {
-        json_decref(in);
-        (void)fprintf(stderr, "\naws: error: the following arguments are required: %s\n", missing);
-        return CLI_EXIT_USAGE;
+    wait_flags f = {false, 0.0, 0.0};
+    int n = argc - 2;
+    int rc = follow ? take_wait_flags(&n, argv + 2, true, &f) : 0;
+    char *input = NULL;
+    if (rc == 0) {
+        rc = prepare_input(svc, op, n, argv + 2, &input);
     }
-    char *input = json_dumps(in, JSON_COMPACT);
-    json_decref(in);
-    /* Validate before touching credentials, so a typo never waits on the network. */
-    awsorch_request_parts parts;
-    awsorch_status st = awsorch_serialize(&parts, svc->model, op, input);
-    awsorch_request_parts_free(&parts);
-    if (st != AWSORCH_OK) {
-        free(input);
-        (void)fprintf(stderr, "\n%s\n", awsorch_error_last()->message);
-        return CLI_EXIT_USAGE;
+    if (rc != 0) {
+        return rc;
     }
-    awsorch_client_options o = AWSORCH_CLIENT_OPTIONS_INIT;
-    o.profile = g->profile;
-    o.region = g->region;
-    o.endpoint_url = g->endpoint_url;
-    o.connect_timeout_ms = g->connect_timeout_s * 1000;
-    o.read_timeout_ms = g->read_timeout_s * 1000;
-    o.no_sign_request = g->no_sign_request;
-    o.no_verify_ssl = g->no_verify_ssl;
     awsorch_client *client = NULL;
     char *output = NULL;
-    st = awsorch_client_new(&client, &svc->model->service, &o);
+    awsorch_status st = make_client(svc, g, &client);
     if (st == AWSORCH_OK) {
         st = awsorch_invoke_json(&output, client, svc->model, op, input);
     }
     free(input);
-    awsorch_client_free(client);
     if (st != AWSORCH_OK) {
+        awsorch_client_free(client);
         return cli_call_error(op->name, st);
     }
-    json_t *doc = json_loads(output, 0, NULL);
+    if (!f.wait) {
+        rc = print_output(out, output, op, g);
+        free(output);
+        awsorch_client_free(client);
+        return rc;
+    }
+    /* --wait: follow the work this call started until it ends. */
+    json_t *started = json_loads(output, 0, NULL);
+    const char *id = json_string_value(json_object_get(started, follow->id_member));
+    json_t *describe_in = json_object();
+    if (id != NULL) {
+        (void)json_object_set_new(describe_in, follow->id_member, json_string(id));
+    }
+    char *describe_input = json_dumps(describe_in, JSON_COMPACT);
+    json_decref(describe_in);
+    json_decref(started);
     free(output);
-    if (doc == NULL) {
+    if (id == NULL) {
+        free(describe_input);
+        awsorch_client_free(client);
+        (void)fprintf(stderr, "\n%s returned no %s to wait on\n", op->name, follow->id_member);
         return CLI_EXIT_OTHER;
     }
-    humanize(doc, op->output);
-    rc = json_object_size(doc) == 0 ? CLI_EXIT_OK : cli_print(out, doc, g);
-    json_decref(doc);
+    rc = run_wait(svc, follow, client, describe_input, &f, g, out);
+    free(describe_input);
+    awsorch_client_free(client);
     return rc;
 }

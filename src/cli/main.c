@@ -50,8 +50,9 @@ int main(int argc, char **argv)
         return cli_request(argc - 1, argv + 1, &g, stdout);
     }
     const cli_service services[] = {
-        {&awsorch_sfn_model, awsorch_sfn_operations, awsorch_sfn_operation_count},
-        {&awsorch_sts_model, awsorch_sts_operations, awsorch_sts_operation_count},
+        {&awsorch_sfn_model, awsorch_sfn_operations, awsorch_sfn_operation_count,
+         awsorch_sfn_waiters, awsorch_sfn_waiter_count},
+        {&awsorch_sts_model, awsorch_sts_operations, awsorch_sts_operation_count, NULL, 0},
     };
     for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
         if (strcmp(cmd, services[i].model->cli_name) == 0) {

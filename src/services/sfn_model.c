@@ -293,3 +293,21 @@ const awsorch_operation awsorch_sfn_operations[] = {
 
 const size_t awsorch_sfn_operation_count =
     sizeof(awsorch_sfn_operations) / sizeof(awsorch_sfn_operations[0]);
+
+static const char *const execution_success[] = {"SUCCEEDED", NULL};
+static const char *const execution_failure[] = {"FAILED", "TIMED_OUT", "ABORTED", NULL};
+
+const awsorch_waiter awsorch_sfn_waiters[] = {
+    {"execution-complete",
+     "DescribeExecution",
+     "status",
+     execution_success,
+     execution_failure,
+     {"error", "cause", NULL},
+     5.0,
+     "StartExecution",
+     "executionArn"},
+};
+
+const size_t awsorch_sfn_waiter_count =
+    sizeof(awsorch_sfn_waiters) / sizeof(awsorch_sfn_waiters[0]);
