@@ -20,6 +20,42 @@ AWSORCH_API extern const size_t awsorch_sfn_operation_count;
 AWSORCH_API extern const awsorch_waiter awsorch_sfn_waiters[];
 AWSORCH_API extern const size_t awsorch_sfn_waiter_count;
 
+/* ---- partial re-runs ---------------------------------------------------------
+ * For pipelines built with task guards (each Task preceded by a Choice on a
+ * boolean input flag named after it; no flag means run), the plan says which
+ * Task states succeeded, failed or never ran, and gives the input that runs
+ * only the rest: the original input with every flag set. */
+
+typedef enum awsorch_sfn_task_outcome {
+    AWSORCH_SFN_TASK_SUCCEEDED = 0,
+    AWSORCH_SFN_TASK_FAILED,
+    AWSORCH_SFN_TASK_NOT_RUN
+} awsorch_sfn_task_outcome;
+
+typedef struct awsorch_sfn_task_plan {
+    char *name;
+    awsorch_sfn_task_outcome outcome;
+    bool guarded; /* a Choice reads $.<name>, so the flag takes effect */
+    bool rerun;   /* the flag the new input sets */
+} awsorch_sfn_task_plan;
+
+typedef struct awsorch_sfn_rerun_plan {
+    char *execution_arn;
+    char *state_machine_arn;
+    char *status;     /* of the original execution */
+    char *input_json; /* the input that runs only what did not succeed */
+    awsorch_sfn_task_plan *tasks;
+    size_t task_count;
+} awsorch_sfn_rerun_plan;
+
+/* Works out a re-run from an execution's definition and history. */
+AWSORCH_API awsorch_status awsorch_sfn_plan_rerun(awsorch_sfn_rerun_plan **out,
+                                                  awsorch_client *client,
+                                                  const char *execution_arn);
+
+/* Frees a plan; NULL is accepted. */
+AWSORCH_API void awsorch_sfn_rerun_plan_free(awsorch_sfn_rerun_plan *plan);
+
 #ifdef __cplusplus
 }
 #endif

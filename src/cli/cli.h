@@ -70,6 +70,30 @@ typedef struct cli_service {
 /* Exit codes of `wait` and `--wait`, as the CLI contract defines them. */
 enum { CLI_EXIT_WAIT_FAILED = 1, CLI_EXIT_WAIT_TIMEOUT = 2 };
 
+typedef struct wait_flags {
+    bool wait;
+    double timeout_s;
+    double delay_s;
+} wait_flags;
+
+/* Takes --wait (when allowed), --timeout and --delay out of argv; 0 or an exit code. */
+int cli_take_wait_flags(int *argc, char **argv, bool allow_wait, wait_flags *f);
+
+/* Waits with a declared waiter and prints the outcome; returns the exit code. */
+int cli_run_wait(const cli_service *svc, const awsorch_waiter *waiter, awsorch_client *client,
+                 const char *describe_input, const wait_flags *f, const cli_globals *g, FILE *out);
+
+/* A client for a service with the global options applied. */
+awsorch_status cli_make_client(const cli_service *svc, const cli_globals *g,
+                               awsorch_client **client);
+
+/* Prints an operation's JSON output as the AWS CLI does (timestamps in ISO 8601). */
+int cli_print_output(FILE *out, const char *output, const awsorch_operation *op,
+                     const cli_globals *g);
+
+/* `awsorch stepfunctions plan-rerun`: what a partial re-run would run, and --start it. */
+int cli_plan_rerun(const cli_service *svc, int argc, char **argv, const cli_globals *g, FILE *out);
+
 /* `awsorch <service> <operation> [PARAMETERS]` for any declared operation. */
 int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals *g, FILE *out);
 

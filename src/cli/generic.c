@@ -349,8 +349,8 @@ static int prepare_input(const cli_service *svc, const awsorch_operation *op, in
     return 0;
 }
 
-static awsorch_status make_client(const cli_service *svc, const cli_globals *g,
-                                  awsorch_client **client)
+awsorch_status cli_make_client(const cli_service *svc, const cli_globals *g,
+                               awsorch_client **client)
 {
     awsorch_client_options o = AWSORCH_CLIENT_OPTIONS_INIT;
     o.profile = g->profile;
@@ -363,8 +363,8 @@ static awsorch_status make_client(const cli_service *svc, const cli_globals *g,
     return awsorch_client_new(client, &svc->model->service, &o);
 }
 
-static int print_output(FILE *out, const char *output, const awsorch_operation *op,
-                        const cli_globals *g)
+int cli_print_output(FILE *out, const char *output, const awsorch_operation *op,
+                     const cli_globals *g)
 {
     json_t *doc = json_loads(output, 0, NULL);
     if (doc == NULL) {
@@ -393,14 +393,8 @@ static void show_progress(void *ud, const char *label, double elapsed_s)
     (void)fflush(stderr);
 }
 
-typedef struct wait_flags {
-    bool wait;
-    double timeout_s;
-    double delay_s;
-} wait_flags;
-
 /* Takes --wait, --timeout and --delay out of argv; 0 or an exit code. */
-static int take_wait_flags(int *argc, char **argv, bool allow_wait, wait_flags *f)
+int cli_take_wait_flags(int *argc, char **argv, bool allow_wait, wait_flags *f)
 {
     int w = 0;
     for (int i = 0; i < *argc; i++) {
@@ -427,9 +421,8 @@ static int take_wait_flags(int *argc, char **argv, bool allow_wait, wait_flags *
     return 0;
 }
 
-static int run_wait(const cli_service *svc, const awsorch_waiter *waiter, awsorch_client *client,
-                    const char *describe_input, const wait_flags *f, const cli_globals *g,
-                    FILE *out)
+int cli_run_wait(const cli_service *svc, const awsorch_waiter *waiter, awsorch_client *client,
+                 const char *describe_input, const wait_flags *f, const cli_globals *g, FILE *out)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -468,7 +461,7 @@ static int run_wait(const cli_service *svc, const awsorch_waiter *waiter, awsorc
         rc = CLI_EXIT_WAIT_TIMEOUT;
     }
     if (final != NULL && result != AWSORCH_POLL_CANCELLED) {
-        int prc = print_output(out, final, describe, g);
+        int prc = cli_print_output(out, final, describe, g);
         if (result == AWSORCH_POLL_ENDED_FAILED) {
             json_t *doc = json_loads(final, 0, NULL);
             (void)fprintf(stderr, "\nWaiter %s failed: %s", waiter->name,
@@ -509,7 +502,7 @@ static int cli_wait(const cli_service *svc, int argc, char **argv, const cli_glo
     }
     wait_flags f = {true, 0.0, 0.0};
     int n = argc - 2;
-    int rc = take_wait_flags(&n, argv + 2, false, &f);
+    int rc = cli_take_wait_flags(&n, argv + 2, false, &f);
     const awsorch_operation *op =
         awsorch_operation_find(svc->ops, svc->op_count, waiter->operation);
     char *input = NULL;
@@ -520,12 +513,12 @@ static int cli_wait(const cli_service *svc, int argc, char **argv, const cli_glo
         return rc;
     }
     awsorch_client *client = NULL;
-    awsorch_status st = make_client(svc, g, &client);
+    awsorch_status st = cli_make_client(svc, g, &client);
     if (st != AWSORCH_OK) {
         free(input);
         return cli_call_error(op->name, st);
     }
-    rc = run_wait(svc, waiter, client, input, &f, g, out);
+    rc = cli_run_wait(svc, waiter, client, input, &f, g, out);
     free(input);
     awsorch_client_free(client);
     return rc;
@@ -568,7 +561,7 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
     }
     wait_flags f = {false, 0.0, 0.0};
     int n = argc - 2;
-    int rc = follow ? take_wait_flags(&n, argv + 2, true, &f) : 0;
+    int rc = follow ? cli_take_wait_flags(&n, argv + 2, true, &f) : 0;
     char *input = NULL;
     if (rc == 0) {
         rc = prepare_input(svc, op, n, argv + 2, &input);
@@ -578,7 +571,7 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
     }
     awsorch_client *client = NULL;
     char *output = NULL;
-    awsorch_status st = make_client(svc, g, &client);
+    awsorch_status st = cli_make_client(svc, g, &client);
     if (st == AWSORCH_OK) {
         st = awsorch_invoke_json(&output, client, svc->model, op, input);
     }
@@ -588,7 +581,7 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
         return cli_call_error(op->name, st);
     }
     if (!f.wait) {
-        rc = print_output(out, output, op, g);
+        rc = cli_print_output(out, output, op, g);
         free(output);
         awsorch_client_free(client);
         return rc;
@@ -610,7 +603,7 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
         (void)fprintf(stderr, "\n%s returned no %s to wait on\n", op->name, follow->id_member);
         return CLI_EXIT_OTHER;
     }
-    rc = run_wait(svc, follow, client, describe_input, &f, g, out);
+    rc = cli_run_wait(svc, follow, client, describe_input, &f, g, out);
     free(describe_input);
     awsorch_client_free(client);
     return rc;

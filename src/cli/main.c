@@ -55,6 +55,10 @@ int main(int argc, char **argv)
         {&awsorch_sts_model, awsorch_sts_operations, awsorch_sts_operation_count, NULL, 0},
     };
     for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
+        if (strcmp(cmd, services[i].model->cli_name) == 0 && argc > 2 &&
+            strcmp(argv[2], "plan-rerun") == 0 && services[i].model == &awsorch_sfn_model) {
+            return cli_plan_rerun(&services[i], argc - 1, argv + 1, &g, stdout);
+        }
         if (strcmp(cmd, services[i].model->cli_name) == 0) {
             return cli_generic(&services[i], argc - 1, argv + 1, &g, stdout);
         }
