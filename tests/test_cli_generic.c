@@ -41,6 +41,15 @@ static void sfn_handler(const mock_request *req, mock_reply *reply, void *ud)
                        "{\"executionArn\":\"x\",\"status\":\"%s\",\"error\":\"States.TaskFailed\","
                        "\"cause\":\"Glue job etl-orders failed\"}",
                        st);
+    } else if (strcmp(target, "AWSStepFunctions.ListExecutions") == 0) {
+        /* Three pages: e1 (token t2), e2 (token t3), e3. */
+        const char *page = strstr(req->body, "\"t3\"") ? "{\"executions\":[{\"name\":\"e3\"}]}"
+                           : strstr(req->body, "\"t2\"")
+                               ? "{\"executions\":[{\"name\":\"e2\"}],"
+                                 "\"nextToken\":\"t3\"}"
+                               : "{\"executions\":[{\"name\":\"e1\","
+                                 "\"startDate\":0}],\"nextToken\":\"t2\"}";
+        (void)snprintf(reply->body, sizeof(reply->body), "%s", page);
     } else if (strcmp(target, "AWSStepFunctions.StartExecution") == 0) {
         (void)snprintf(reply->body, sizeof(reply->body),
                        "{\"executionArn\":\"arn:wait:ok\",\"startDate\":1764727200}");
@@ -130,7 +139,7 @@ Test(cli_generic, scalars_enums_integers_booleans_and_files)
     char *list[] = {"stepfunctions",   "list-executions", "--state-machine-arn", "arn:sm",
                     "--status-filter", "FAILED",          "--max-results=5",     NULL};
     cr_assert_eq(run(list, &out, &err), 0, "%s", err.data);
-    json_t *b = sent_body(0);
+    json_t *b = sent_body(0); /* the first page's request */
     cr_expect_str_eq(json_string_value(json_object_get(b, "statusFilter")), "FAILED");
     cr_expect_eq(json_integer_value(json_object_get(b, "maxResults")), 5);
     json_decref(b);
@@ -143,8 +152,9 @@ Test(cli_generic, scalars_enums_integers_booleans_and_files)
                        "--reverse-order",
                        "--no-include-execution-data",
                        NULL};
+    size_t before = mock_count(server);
     cr_assert_eq(run(history, &out, &err), 0, "%s", err.data);
-    b = sent_body(1);
+    b = sent_body(before);
     cr_expect(json_is_true(json_object_get(b, "reverseOrder")));
     cr_expect(json_is_false(json_object_get(b, "includeExecutionData")));
     json_decref(b);
@@ -160,8 +170,9 @@ Test(cli_generic, scalars_enums_integers_booleans_and_files)
                           "--input",
                           file_arg,
                           NULL};
+    before = mock_count(server);
     cr_assert_eq(run(start_exec, &out, &err), 0, "%s", err.data);
-    b = sent_body(2);
+    b = sent_body(before);
     cr_expect_str_eq(json_string_value(json_object_get(b, "input")), "{\"date\": \"2026-12-03\"}");
     json_decref(b);
     awsorch_buf_free(&out);
@@ -310,6 +321,36 @@ Test(cli_generic, start_execution_with_wait)
     mock_request second = mock_get(server, 1);
     cr_expect_str_eq(mock_header(&second, "x-amz-target", target, sizeof(target)),
                      "AWSStepFunctions.DescribeExecution");
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, list_operations_return_every_page)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *all[] = {"stepfunctions", "list-executions", "--state-machine-arn", "arn:sm", NULL};
+    cr_assert_eq(run(all, &out, &err), 0, "%s", err.data);
+    json_t *doc = json_loads(out.data, 0, NULL);
+    cr_assert_not_null(doc, "%s", out.data);
+    json_t *items = json_object_get(doc, "executions");
+    cr_expect_eq(json_array_size(items), 3, "%s", out.data);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(items, 2), "name")), "e3");
+    cr_expect_null(json_object_get(doc, "nextToken"));
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(items, 0), "startDate")),
+                     "1970-01-01T00:00:00+00:00");
+    json_decref(doc);
+    cr_expect_eq(mock_count(server), 3);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+    char *one[] = {"--no-paginate", "stepfunctions", "list-executions", NULL};
+    cr_assert_eq(run(one, &out, &err), 0, "%s", err.data);
+    cr_expect_not_null(strstr(out.data, "\"nextToken\": \"t2\""), "%s", out.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+    char *from[] = {"stepfunctions", "list-executions", "--next-token", "t3", NULL};
+    cr_assert_eq(run(from, &out, &err), 0, "%s", err.data);
+    cr_expect_not_null(strstr(out.data, "e3"), "%s", out.data);
+    cr_expect_null(strstr(out.data, "e1"), "%s", out.data);
     awsorch_buf_free(&out);
     awsorch_buf_free(&err);
 }

@@ -37,33 +37,31 @@ static const char definition[] =
 #define EXITED(id, prev, name)                                                                     \
     EV(id, prev, "TaskStateExited") ",\"stateExitedEventDetails\":{\"name\":\"" name "\"}}"
 
+// clang-format off
 static const char page1[] =
-    "{\"events\":[" EV(1, 0, "ExecutionStarted") "}," ENTERED(3, 1, "Extract") "," EV(4, 3, "TaskScheduled") "}," EV(
-        5, 4,
-        "TaskStarted") "}," EV(6, 5,
-                               "TaskSucceeded") "}," EXITED(7, 6,
-                                                            "Extract") "," EV(8, 7,
-                                                                              "ParallelStateEntere"
-                                                                              "d") "}," ENTERED(9,
-                                                                                                8,
-                                                                                                "Tr"
-                                                                                                "an"
-                                                                                                "sf"
-                                                                                                "or"
-                                                                                                "m"
-                                                                                                "A") "," ENTERED(10,
-                                                                                                                 8,
-                                                                                                                 "TransformB") "],\"nextToken\":\"p2\"}";
+    "{\"events\":["
+    EV(1, 0, "ExecutionStarted") "},"
+    ENTERED(3, 1, "Extract") ","
+    EV(4, 3, "TaskScheduled") "},"
+    EV(5, 4, "TaskStarted") "},"
+    EV(6, 5, "TaskSucceeded") "},"
+    EXITED(7, 6, "Extract") ","
+    EV(8, 7, "ParallelStateEntered") "},"
+    ENTERED(9, 8, "TransformA") ","
+    ENTERED(10, 8, "TransformB")
+    "],\"nextToken\":\"p2\"}";
 static const char page2[] =
-    "{\"events\":[" EV(11, 9, "TaskScheduled") "}," EV(12, 10, "TaskScheduled") "}," EV(13, 11, "TaskStarted") "}," EV(
-        14, 12, "TaskStarted") "}," EV(15, 14,
-                                       "TaskSucceeded") "}," EXITED(16, 15,
-                                                                    "TransformB") "," EV(17, 13,
-                                                                                         "TaskFaile"
-                                                                                         "d") "}"
-                                                                                              "," EV(18,
-                                                                                                     17,
-                                                                                                     "ExecutionFailed") "}]}";
+    "{\"events\":["
+    EV(11, 9, "TaskScheduled") "},"
+    EV(12, 10, "TaskScheduled") "},"
+    EV(13, 11, "TaskStarted") "},"
+    EV(14, 12, "TaskStarted") "},"
+    EV(15, 14, "TaskSucceeded") "},"
+    EXITED(16, 15, "TransformB") ","
+    EV(17, 13, "TaskFailed") "},"
+    EV(18, 17, "ExecutionFailed") "}"
+    "]}";
+// clang-format on
 
 static void sfn(const mock_request *req, mock_reply *reply, void *ud)
 {

@@ -89,6 +89,31 @@ typedef struct awsorch_operation {
 AWSORCH_API const awsorch_operation *awsorch_operation_find(const awsorch_operation *ops,
                                                             size_t count, const char *name);
 
+/* How an operation pages: the token member it takes and returns, and the list
+ * member that holds each page's items. */
+typedef struct awsorch_paginator_spec {
+    const char *operation;    /* "ListExecutions" */
+    const char *input_token;  /* "nextToken" */
+    const char *output_token; /* "nextToken" */
+    const char *items;        /* "executions" */
+} awsorch_paginator_spec;
+
+/* An iterator over an operation's pages that the caller drives. */
+typedef struct awsorch_paginator awsorch_paginator;
+
+/* Starts paging an operation from its JSON input (no request is sent yet). */
+AWSORCH_API awsorch_status awsorch_paginator_new(awsorch_paginator **out, awsorch_client *client,
+                                                 const awsorch_service_model *model,
+                                                 const awsorch_operation *op,
+                                                 const awsorch_paginator_spec *spec,
+                                                 const char *input_json);
+
+/* Fetches the next page as JSON (free with free()); *page_json is NULL when done. */
+AWSORCH_API awsorch_status awsorch_paginator_next(char **page_json, awsorch_paginator *p);
+
+/* Frees a paginator; NULL is accepted. */
+AWSORCH_API void awsorch_paginator_free(awsorch_paginator *p);
+
 /* Calls an operation with its input as JSON text (member names as the API
  * spells them); *output_json receives the reply as JSON text (free with free()).
  * Timestamps travel as epoch seconds in both. Validation failures name the member. */

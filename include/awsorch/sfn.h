@@ -16,6 +16,10 @@ AWSORCH_API extern const awsorch_service_model awsorch_sfn_model;
 AWSORCH_API extern const awsorch_operation awsorch_sfn_operations[];
 AWSORCH_API extern const size_t awsorch_sfn_operation_count;
 
+/* Its paginators: ListStateMachines, ListExecutions, GetExecutionHistory, ListActivities. */
+AWSORCH_API extern const awsorch_paginator_spec awsorch_sfn_paginators[];
+AWSORCH_API extern const size_t awsorch_sfn_paginator_count;
+
 /* Its waiters: execution-complete (SUCCEEDED; FAILED, TIMED_OUT, ABORTED). */
 AWSORCH_API extern const awsorch_waiter awsorch_sfn_waiters[];
 AWSORCH_API extern const size_t awsorch_sfn_waiter_count;

@@ -26,6 +26,7 @@ typedef struct cli_globals {
     bool debug;
     bool no_verify_ssl;
     bool no_sign_request;
+    bool no_paginate;
     long connect_timeout_s;
     long read_timeout_s;
 } cli_globals;
@@ -65,6 +66,8 @@ typedef struct cli_service {
     size_t op_count;
     const awsorch_waiter *waiters;
     size_t waiter_count;
+    const awsorch_paginator_spec *paginators;
+    size_t paginator_count;
 } cli_service;
 
 /* Exit codes of `wait` and `--wait`, as the CLI contract defines them. */

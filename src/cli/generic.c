@@ -524,6 +524,54 @@ static int cli_wait(const cli_service *svc, int argc, char **argv, const cli_glo
     return rc;
 }
 
+/* Like the AWS CLI, a paged List/Get returns every page, merged, unless the
+ * caller asked for a page (a token, or --no-paginate). */
+static awsorch_status call_all_pages(char **output, awsorch_client *client, const cli_service *svc,
+                                     const awsorch_operation *op, const char *input,
+                                     const cli_globals *g)
+{
+    const awsorch_paginator_spec *spec = NULL;
+    for (size_t i = 0; i < svc->paginator_count; i++) {
+        if (strcmp(svc->paginators[i].operation, op->name) == 0) {
+            spec = &svc->paginators[i];
+        }
+    }
+    json_t *in = json_loads(input, 0, NULL);
+    bool one_page = spec == NULL || g->no_paginate || json_object_get(in, spec->input_token);
+    json_decref(in);
+    if (one_page) {
+        return awsorch_invoke_json(output, client, svc->model, op, input);
+    }
+    awsorch_paginator *p = NULL;
+    awsorch_status st = awsorch_paginator_new(&p, client, svc->model, op, spec, input);
+    json_t *merged = NULL;
+    char *page = NULL;
+    while (st == AWSORCH_OK && (st = awsorch_paginator_next(&page, p)) == AWSORCH_OK &&
+           page != NULL) {
+        json_t *doc = json_loads(page, 0, NULL);
+        free(page);
+        if (merged == NULL) {
+            merged = doc;
+        } else {
+            json_t *items = json_object_get(merged, spec->items);
+            if (items == NULL) {
+                (void)json_object_set(merged, spec->items, json_object_get(doc, spec->items));
+            } else {
+                (void)json_array_extend(items, json_object_get(doc, spec->items));
+            }
+            json_decref(doc);
+        }
+    }
+    awsorch_paginator_free(p);
+    if (st == AWSORCH_OK) {
+        (void)json_object_del(merged, spec->output_token);
+        *output = json_dumps(merged, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        st = *output ? AWSORCH_OK : AWSORCH_E_NOMEM;
+    }
+    json_decref(merged);
+    return st;
+}
+
 int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals *g, FILE *out)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0) {
@@ -573,7 +621,8 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
     char *output = NULL;
     awsorch_status st = cli_make_client(svc, g, &client);
     if (st == AWSORCH_OK) {
-        st = awsorch_invoke_json(&output, client, svc->model, op, input);
+        st = f.wait ? awsorch_invoke_json(&output, client, svc->model, op, input)
+                    : call_all_pages(&output, client, svc, op, input, g);
     }
     free(input);
     if (st != AWSORCH_OK) {

@@ -51,8 +51,9 @@ int main(int argc, char **argv)
     }
     const cli_service services[] = {
         {&awsorch_sfn_model, awsorch_sfn_operations, awsorch_sfn_operation_count,
-         awsorch_sfn_waiters, awsorch_sfn_waiter_count},
-        {&awsorch_sts_model, awsorch_sts_operations, awsorch_sts_operation_count, NULL, 0},
+         awsorch_sfn_waiters, awsorch_sfn_waiter_count, awsorch_sfn_paginators,
+         awsorch_sfn_paginator_count},
+        {&awsorch_sts_model, awsorch_sts_operations, awsorch_sts_operation_count, NULL, 0, NULL, 0},
     };
     for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
         if (strcmp(cmd, services[i].model->cli_name) == 0 && argc > 2 &&

@@ -54,6 +54,8 @@ bool cli_take_globals(int *argc, char **argv, cli_globals *g, char *err, size_t 
             g->no_verify_ssl = true;
         } else if (strcmp(a, "--no-sign-request") == 0) {
             g->no_sign_request = true;
+        } else if (strcmp(a, "--no-paginate") == 0) {
+            g->no_paginate = true;
         } else if (strcmp(a, "--cli-connect-timeout") == 0) {
             ok = take_value(&i, *argc, argv, &v, err, err_len) &&
                  parse_seconds(a, v, &g->connect_timeout_s, err, err_len);

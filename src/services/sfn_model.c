@@ -311,3 +311,13 @@ const awsorch_waiter awsorch_sfn_waiters[] = {
 
 const size_t awsorch_sfn_waiter_count =
     sizeof(awsorch_sfn_waiters) / sizeof(awsorch_sfn_waiters[0]);
+
+const awsorch_paginator_spec awsorch_sfn_paginators[] = {
+    {"GetExecutionHistory", "nextToken", "nextToken", "events"},
+    {"ListActivities", "nextToken", "nextToken", "activities"},
+    {"ListExecutions", "nextToken", "nextToken", "executions"},
+    {"ListStateMachines", "nextToken", "nextToken", "stateMachines"},
+};
+
+const size_t awsorch_sfn_paginator_count =
+    sizeof(awsorch_sfn_paginators) / sizeof(awsorch_sfn_paginators[0]);
