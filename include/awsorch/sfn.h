@@ -24,6 +24,37 @@ AWSORCH_API extern const size_t awsorch_sfn_paginator_count;
 AWSORCH_API extern const awsorch_waiter awsorch_sfn_waiters[];
 AWSORCH_API extern const size_t awsorch_sfn_waiter_count;
 
+/* ---- activity workers ---------------------------------------------------------
+ * A C program implements an activity with one handler; the worker long-polls
+ * GetActivityTask, runs tasks in parallel, heartbeats while they run, and
+ * reports SendTaskSuccess or SendTaskFailure. */
+
+/* Runs one task: on AWSORCH_OK *output is the result JSON (malloc'd, freed by
+ * the worker); otherwise error and cause say why, and the task fails. */
+typedef awsorch_status (*awsorch_activity_handler)(void *userdata, const char *input, char **output,
+                                                   char *error, size_t error_len, char *cause,
+                                                   size_t cause_len);
+
+typedef struct awsorch_activity_worker_options {
+    unsigned version;
+    const char *activity_arn;
+    const char *worker_name;
+    unsigned concurrency; /* tasks run at once (threads); 0: 1 */
+    double heartbeat_s;   /* SendTaskHeartbeat period while a task runs; 0: none */
+    const volatile sig_atomic_t *stop_flag; /* set (e.g. on SIGTERM) to drain and return */
+    unsigned max_tasks;                     /* return after this many tasks; 0: no limit */
+} awsorch_activity_worker_options;
+
+#define AWSORCH_ACTIVITY_WORKER_OPTIONS_INIT                                                       \
+    {                                                                                              \
+        1, NULL, NULL, 1, 0.0, NULL, 0                                                             \
+    }
+
+/* Works on an activity until stop_flag is set (in-flight tasks finish) or max_tasks ran. */
+AWSORCH_API awsorch_status
+awsorch_sfn_activity_worker_run(awsorch_client *client, const awsorch_activity_worker_options *opts,
+                                awsorch_activity_handler handler, void *userdata);
+
 /* ---- partial re-runs ---------------------------------------------------------
  * For pipelines built with task guards (each Task preceded by a Choice on a
  * boolean input flag named after it; no flag means run), the plan says which
