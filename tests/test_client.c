@@ -323,3 +323,59 @@ Test(client, awsorch_request_cli)
     awsorch_buf_free(&err);
     mock_stop(m);
 }
+
+typedef struct counter {
+    size_t bytes;
+    bool all_x;
+} counter;
+
+static size_t count_bytes(void *ud, const void *data, size_t len)
+{
+    counter *c = ud;
+    const char *p = data;
+    for (size_t i = 0; i < len; i++) {
+        c->all_x = c->all_x && p[i] == 'x';
+    }
+    c->bytes += len;
+    return len;
+}
+
+Test(client, bodies_stream_both_ways)
+{
+    static char big[6001];
+    memset(big, 'x', 6000);
+    /* The first reply fails (buffered, parsed, retried); the second streams. */
+    step steps[] = {{503, "{\"__type\":\"ServiceUnavailable\"}", "Connection: close\n", 0},
+                    {200, big, NULL, 0}};
+    script sc = {steps, 2, 0};
+    mock_server *m = mock_start(scripted, &sc);
+    awsorch_client *c = client_for(m);
+    awsorch_buf upload = AWSORCH_BUF_INIT;
+    for (int i = 0; i < 5000; i++) {
+        awsorch_buf_append(&upload, i % 2 ? "a" : "b", 1);
+    }
+    const char *path = tmp_file(3, "upload.bin", upload.data);
+    awsorch_request r = AWSORCH_REQUEST_INIT;
+    r.method = "PUT";
+    r.path = "/objects/upload.bin";
+    r.body_file = path;
+    counter got = {0, true};
+    r.reply_write = count_bytes;
+    r.reply_userdata = &got;
+    awsorch_response *resp = NULL;
+    cr_assert_eq(awsorch_client_send(&resp, c, &r), AWSORCH_OK, "%s",
+                 awsorch_error_last()->message);
+    cr_expect_eq(got.bytes, 6000);
+    cr_expect(got.all_x);
+    cr_expect_eq(resp->body_len, 0, "a streamed reply is not kept in memory");
+    cr_assert_eq(mock_count(m), 2);
+    mock_request second = mock_get(m, 1);
+    cr_expect_eq(second.body_len, 5000, "the file is sent again on the retry");
+    cr_expect_eq(memcmp(second.body, upload.data, 5000), 0);
+    char len[32];
+    cr_expect_str_eq(mock_header(&second, "content-length", len, sizeof(len)), "5000");
+    awsorch_buf_free(&upload);
+    awsorch_response_free(resp);
+    awsorch_client_free(c);
+    mock_stop(m);
+}

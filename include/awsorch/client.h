@@ -49,6 +49,9 @@ AWSORCH_API void awsorch_client_free(awsorch_client *client);
 /* Returns the region the client signs for. */
 AWSORCH_API const char *awsorch_client_region(const awsorch_client *client);
 
+/* Receives a streamed reply body; returns len to go on, anything else to abort. */
+typedef size_t (*awsorch_write_fn)(void *userdata, const void *data, size_t len);
+
 /* One HTTP request of an operation; the client adds Host, dates, signature,
  * User-Agent and the SDK's invocation headers to each attempt. */
 typedef struct awsorch_request {
@@ -63,11 +66,16 @@ typedef struct awsorch_request {
     const char *host_prefix; /* e.g. "sync-" for StartSyncExecution */
     bool long_poll;          /* never spin when retries run out (GetActivityTask) */
     long read_timeout_ms;    /* 0: the client's */
+    /* Streaming, so a 5 GB object never sits in memory: */
+    const char *body_file;    /* send this file as the body (re-read on a retry) */
+    const char *payload_hash; /* hex SHA-256 of the body or "UNSIGNED-PAYLOAD"; NULL: computed */
+    awsorch_write_fn reply_write; /* a 2xx reply's body goes here, not into memory */
+    void *reply_userdata;
 } awsorch_request;
 
 #define AWSORCH_REQUEST_INIT                                                                       \
     {                                                                                              \
-        1, "GET", "/", NULL, NULL, 0, NULL, 0, NULL, false, 0                                      \
+        1, "GET", "/", NULL, NULL, 0, NULL, 0, NULL, false, 0, NULL, NULL, NULL, NULL              \
     }
 
 /* A reply; free it with awsorch_response_free. */

@@ -216,12 +216,25 @@ static void give_handle(awsorch_client *c, CURL *h)
 typedef struct sink {
     awsorch_buf *buf;
     bool too_big;
+    CURL *handle;
+    awsorch_write_fn write;
+    void *write_userdata;
+    size_t delivered; /* bytes handed to the caller's writer: no retry after that */
 } sink;
 
 static size_t on_body(char *p, size_t size, size_t n, void *userdata)
 {
     sink *s = userdata;
     size_t bytes = size * n;
+    if (s->write != NULL) {
+        long status = 0;
+        (void)curl_easy_getinfo(s->handle, CURLINFO_RESPONSE_CODE, &status);
+        if (status >= 200 && status <= 299) {
+            size_t taken = s->write(s->write_userdata, p, bytes);
+            s->delivered += taken;
+            return taken;
+        }
+    }
     if (s->buf->len + bytes > MAX_REPLY_BYTES) {
         s->too_big = true;
         return 0;
@@ -310,6 +323,7 @@ typedef struct attempt {
     awsorch_buf headers;
     awsorch_buf body;
     bool too_big;
+    size_t delivered;
 } attempt;
 
 /* Builds, signs and sends one attempt. */
@@ -359,6 +373,7 @@ static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req
         sr.header_count = k;
         sr.body = req->body;
         sr.body_len = req->body_len;
+        sr.payload_hash = req->payload_hash;
         awsorch_sigv4_params p = AWSORCH_SIGV4_PARAMS_INIT;
         p.region = c->region;
         p.service = c->signing_name;
@@ -416,7 +431,8 @@ static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req
         return awsorch__fail(AWSORCH_E_NOMEM, "cannot create a libcurl handle");
     }
     long read_ms = req->read_timeout_ms > 0 ? req->read_timeout_ms : c->read_timeout_ms;
-    sink body = {&a->body, false};
+    sink body = {&a->body, false, h, req->reply_write, req->reply_userdata, 0};
+    FILE *upload = NULL;
     (void)curl_easy_setopt(h, CURLOPT_URL, url);
     (void)curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
     (void)curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
@@ -434,7 +450,20 @@ static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req
         (void)curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
         (void)curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
-    if (strcmp(req->method, "HEAD") == 0) {
+    if (req->body_file != NULL) {
+        upload = fopen(req->body_file, "rb");
+        if (upload == NULL) {
+            give_handle(c, h);
+            curl_slist_free_all(list);
+            return awsorch__fail(AWSORCH_E_IO, "cannot open %s", req->body_file);
+        }
+        (void)fseek(upload, 0, SEEK_END);
+        long size = ftell(upload);
+        rewind(upload);
+        (void)curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+        (void)curl_easy_setopt(h, CURLOPT_READDATA, upload);
+        (void)curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)(size > 0 ? size : 0));
+    } else if (strcmp(req->method, "HEAD") == 0) {
         (void)curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
     } else if (req->body != NULL || strcmp(req->method, "GET") != 0) {
         (void)curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
@@ -446,6 +475,10 @@ static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req
     (void)curl_easy_setopt(h, CURLOPT_HEADERDATA, &a->headers);
     a->rc = curl_easy_perform(h);
     a->too_big = body.too_big;
+    a->delivered = body.delivered;
+    if (upload != NULL) {
+        (void)fclose(upload);
+    }
     if (a->rc == CURLE_OK) {
         (void)curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
         awsorch__log(AWSORCH_LOG_DEBUG, "< HTTP %ld (%zu bytes)", a->status, a->body.len);
@@ -473,9 +506,46 @@ static void sleep_s(double s)
     }
 }
 
-awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
-                                   const awsorch_request *req)
+/* The SHA-256 of a file, read in chunks, for a streamed body's signature. */
+static awsorch_status hash_file(const char *path, char hex[65])
 {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return awsorch__fail(AWSORCH_E_IO, "cannot open %s", path);
+    }
+    awsorch__sha256 ctx;
+    awsorch__sha256_init(&ctx);
+    unsigned char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        awsorch__sha256_update(&ctx, chunk, n);
+    }
+    bool failed = ferror(f) != 0;
+    (void)fclose(f);
+    unsigned char digest[32];
+    awsorch__sha256_final(&ctx, digest);
+    if (failed) {
+        return awsorch__fail(AWSORCH_E_IO, "cannot read %s", path);
+    }
+    return awsorch_hex_encode(digest, sizeof(digest), hex, 65);
+}
+
+awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
+                                   const awsorch_request *req_in)
+{
+    if (req_in == NULL) {
+        return awsorch__fail(AWSORCH_E_INVALID_ARG, "client_send: NULL request");
+    }
+    awsorch_request streamed = *req_in;
+    const awsorch_request *req = &streamed;
+    char file_hash[65];
+    if (req_in->body_file != NULL && req_in->payload_hash == NULL) {
+        awsorch_status hs = hash_file(req_in->body_file, file_hash);
+        if (hs != AWSORCH_OK) {
+            return hs;
+        }
+        streamed.payload_hash = file_hash;
+    }
     if (out == NULL || c == NULL || req == NULL || req->method == NULL || req->path == NULL ||
         req->path[0] != '/') {
         return awsorch__fail(AWSORCH_E_INVALID_ARG,
@@ -525,7 +595,7 @@ awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
             creds = NULL;
         }
         sleep_s(awsorch__retry_before_send(&c->retry));
-        attempt a = {CURLE_OK, 0, AWSORCH_BUF_INIT, AWSORCH_BUF_INIT, false};
+        attempt a = {CURLE_OK, 0, AWSORCH_BUF_INIT, AWSORCH_BUF_INIT, false, 0};
         st = send_attempt(c, req, url, host, path, invocation, call.attempt + 1, creds, &a);
         awsorch_credentials_free(fetched);
         if (st != AWSORCH_OK) {
@@ -579,6 +649,10 @@ awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
             char *end = NULL;
             long v = strtol(retry_after, &end, 10);
             retry_after_ms = (end != retry_after && *end == '\0' && v >= 0) ? v : -1;
+        }
+        if (a.delivered > 0) {
+            /* Part of the reply already reached the caller: a retry would repeat it. */
+            failure = AWSORCH__FATAL;
         }
         awsorch__retry_decision d =
             awsorch__retry_decide(&c->retry, &call, failure, retry_after_ms, req->long_poll);
