@@ -55,9 +55,9 @@ static void sfn_handler(const mock_request *req, mock_reply *reply, void *ud)
                        "{\"executionArn\":\"arn:wait:ok\",\"startDate\":1764727200}");
     } else if (strcmp(target, "AWSStepFunctions.DescribeExecution") == 0) {
         (void)snprintf(reply->body, sizeof(reply->body),
-                       "{\"executionArn\":\"arn:e\",\"status\":\"FAILED\",\"startDate\":"
-                       "1764727200.123,\"stopDate\":1764730800,\"error\":\"States.TaskFailed\","
-                       "\"futureMember\":{\"x\":1}}");
+                       "{\"futureMember\":{\"x\":1},\"status\":\"FAILED\",\"executionArn\":"
+                       "\"arn:e\",\"startDate\":1764727200.123,\"stopDate\":1764730800,"
+                       "\"error\":\"States.TaskFailed\"}");
     } else if (strcmp(target, "AWSStepFunctions.SendTaskHeartbeat") == 0) {
         (void)snprintf(reply->body, sizeof(reply->body), "{}");
     } else {

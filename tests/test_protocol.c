@@ -122,9 +122,14 @@ Test(aws_json, reply_timestamps_stay_epoch_seconds)
     r.body_len = strlen(body);
     char *out = NULL;
     cr_assert_eq(awsorch_deserialize(&out, &sfn, &describe_execution, &r), AWSORCH_OK);
-    /* Undeclared members are kept, after the declared ones. */
-    cr_expect_str_eq(out, "{\"executionArn\":\"e\",\"status\":\"RUNNING\",\"startDate\":"
-                          "1764727200.123,\"extra\":1}");
+    /* A reply that needs no conversion is handed over as it came; numbers keep
+     * their value whatever their spelling. */
+    json_t *doc = json_loads(out, 0, NULL);
+    cr_assert_not_null(doc, "%s", out);
+    cr_expect_str_eq(json_string_value(json_object_get(doc, "status")), "RUNNING");
+    cr_expect_float_eq(json_number_value(json_object_get(doc, "startDate")), 1764727200.123, 1e-6);
+    cr_expect_eq(json_integer_value(json_object_get(doc, "extra")), 1, "undeclared members stay");
+    json_decref(doc);
     free(out);
     char bad[] = "{\"executionArn\":";
     r.body = bad;

@@ -255,6 +255,19 @@ static void humanize(json_t *v, const awsorch_shape *s)
         return;
     }
     if (s->type == AWSORCH_STRUCTURE && json_is_object(v)) {
+        /* Declared members in the model's order, as the AWS CLI prints them;
+         * members the model does not know follow as they came. */
+        json_t *ordered = json_object();
+        for (size_t i = 0; i < s->member_count; i++) {
+            json_t *mv = json_object_get(v, s->members[i].name);
+            if (mv != NULL) {
+                (void)json_object_set(ordered, s->members[i].name, mv);
+            }
+        }
+        (void)json_object_update_missing(ordered, v);
+        (void)json_object_clear(v);
+        (void)json_object_update(v, ordered);
+        json_decref(ordered);
         for (size_t i = 0; i < s->member_count; i++) {
             const awsorch_member *m = &s->members[i];
             json_t *mv = json_object_get(v, m->name);

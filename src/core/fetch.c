@@ -45,11 +45,16 @@ static size_t on_header(char *p, size_t size, size_t n, void *userdata)
     return awsorch_buf_append(b, p, bytes) == AWSORCH_OK ? bytes : 0;
 }
 
+bool awsorch__curl_init(void)
+{
+    pthread_once(&curl_once, init_curl);
+    return curl_init_result == CURLE_OK;
+}
+
 awsorch_status awsorch__fetch(const awsorch__fetch_req *req, awsorch__fetch_resp *resp)
 {
     memset(resp, 0, sizeof(*resp));
-    pthread_once(&curl_once, init_curl);
-    if (curl_init_result != CURLE_OK) {
+    if (!awsorch__curl_init()) {
         return awsorch__fail(AWSORCH_E_TRANSPORT, "libcurl failed to initialise");
     }
     CURL *h = curl_easy_init();

@@ -130,6 +130,9 @@ typedef struct awsorch__fetch_resp {
     awsorch_buf body;
 } awsorch__fetch_resp;
 
+/* Initialises libcurl once for the whole library; false if it failed. */
+bool awsorch__curl_init(void);
+
 /* Sends one request; transport failures are AWSORCH_E_TRANSPORT or _TIMEOUT. */
 awsorch_status awsorch__fetch(const awsorch__fetch_req *req, awsorch__fetch_resp *resp);
 /* Copies a response header's value (case-insensitive name) into out; false if absent. */

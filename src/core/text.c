@@ -1,3 +1,5 @@
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,7 +65,19 @@ awsorch_status awsorch_hex_encode(const void *data, size_t n, char *out, size_t 
  * from the system's CSPRNG once (and again after a fork) costs a few
  * nanoseconds instead of a DRBG call per UUID. */
 static _Thread_local uint64_t uuid_state;
-static _Thread_local pid_t uuid_pid;
+static _Thread_local unsigned uuid_generation; /* 0: not seeded yet */
+static atomic_uint fork_generation = 1;        /* a child must not repeat its parent's UUIDs */
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void after_fork(void)
+{
+    atomic_fetch_add(&fork_generation, 1);
+}
+
+static void register_atfork(void)
+{
+    (void)pthread_atfork(NULL, NULL, after_fork);
+}
 
 static uint64_t splitmix64(void)
 {
@@ -75,14 +89,15 @@ static uint64_t splitmix64(void)
 
 void awsorch__uuid4(char out[37])
 {
-    pid_t pid = getpid();
-    if (uuid_pid != pid) {
+    unsigned generation = atomic_load(&fork_generation);
+    if (uuid_generation != generation) {
+        (void)pthread_once(&atfork_once, register_atfork);
         uint64_t seed = 0;
         if (RAND_bytes((unsigned char *)&seed, sizeof(seed)) != 1) {
-            seed = (uint64_t)awsorch_time_now() ^ ((uint64_t)pid << 32);
+            seed = (uint64_t)awsorch_time_now() ^ ((uint64_t)getpid() << 32);
         }
         uuid_state = seed;
-        uuid_pid = pid;
+        uuid_generation = atomic_load(&fork_generation);
     }
     unsigned char b[16];
     uint64_t hi = splitmix64();

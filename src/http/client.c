@@ -53,13 +53,6 @@ struct awsorch_client {
     size_t pool_n;
 };
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-
-static void init_curl(void)
-{
-    (void)curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 static awsorch_status resolve_target(const awsorch_client *c, const char *host_prefix, target *t)
 {
     awsorch__endpoint ep;
@@ -96,7 +89,6 @@ awsorch_status awsorch_client_new(awsorch_client **out, const awsorch_service *s
         return awsorch__fail(AWSORCH_E_INVALID_ARG, "client_new: missing service description");
     }
     *out = NULL;
-    pthread_once(&curl_once, init_curl);
     awsorch_client_options defaults = AWSORCH_CLIENT_OPTIONS_INIT;
     const awsorch_client_options *o = opts ? opts : &defaults;
     awsorch_client *c = calloc(1, sizeof(*c));
@@ -185,6 +177,11 @@ const char *awsorch_client_region(const awsorch_client *client)
 
 static CURL *take_handle(awsorch_client *c)
 {
+    /* libcurl (and with it TLS) starts with the first request, so a client
+     * that is created and kept idle costs little memory. */
+    if (!awsorch__curl_init()) {
+        return NULL;
+    }
     CURL *h = NULL;
     pthread_mutex_lock(&c->pool_lock);
     if (c->pool_n > 0) {

@@ -286,6 +286,31 @@ awsorch_status awsorch__deserialize_json(json_t **out, const awsorch_service_mod
     return AWSORCH_OK;
 }
 
+/* True when the JSON reply already is the output: no renamed members, no
+ * blobs to decode, no payload or REST bindings (checked to a bounded depth). */
+static bool identity_shape(const awsorch_shape *s, int depth)
+{
+    if (s == NULL || depth > 12) {
+        return s == NULL;
+    }
+    switch (s->type) {
+    case AWSORCH_BLOB: return false;
+    case AWSORCH_LIST:
+    case AWSORCH_MAP: return identity_shape(s->element, depth + 1);
+    case AWSORCH_STRUCTURE:
+        for (size_t i = 0; i < s->member_count; i++) {
+            const awsorch_member *m = &s->members[i];
+            if (m->location != AWSORCH_IN_BODY ||
+                (m->location_name != NULL && strcmp(m->location_name, m->name) != 0) ||
+                !identity_shape(m->shape, depth + 1)) {
+                return false;
+            }
+        }
+        return true;
+    default: return true;
+    }
+}
+
 awsorch_status awsorch_deserialize(char **output_json, const awsorch_service_model *model,
                                    const awsorch_operation *op, const awsorch_response *reply)
 {
@@ -293,6 +318,25 @@ awsorch_status awsorch_deserialize(char **output_json, const awsorch_service_mod
         return awsorch__fail(AWSORCH_E_INVALID_ARG, "deserialize: NULL argument");
     }
     *output_json = NULL;
+    bool json_protocol =
+        model->protocol == AWSORCH_AWS_JSON_1_0 || model->protocol == AWSORCH_AWS_JSON_1_1;
+    if (json_protocol && reply->body_len > 0 && identity_shape(op->output, 0)) {
+        /* The common case of the JSON protocols: check the reply is a JSON object,
+         * then hand it over as it came instead of rebuilding it. */
+        json_t *doc = json_loadb(reply->body, reply->body_len, 0, NULL);
+        bool object = json_is_object(doc);
+        json_decref(doc);
+        if (!object) {
+            return awsorch__fail(AWSORCH_E_PARSE, "the reply to %s is not valid JSON", op->name);
+        }
+        *output_json = malloc(reply->body_len + 1);
+        if (*output_json == NULL) {
+            return awsorch__fail(AWSORCH_E_NOMEM, "out of memory");
+        }
+        memcpy(*output_json, reply->body, reply->body_len);
+        (*output_json)[reply->body_len] = '\0';
+        return AWSORCH_OK;
+    }
     json_t *doc = NULL;
     awsorch_status st = awsorch__deserialize_json(&doc, model, op, reply);
     if (st != AWSORCH_OK) {
