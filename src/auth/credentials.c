@@ -356,6 +356,40 @@ static bool allowed_full_uri_host(const char *url)
            strcmp(host, "169.254.170.23") == 0 || strcmp(host, "[fd00:ec2::23]") == 0;
 }
 
+/* Reads a token file (EKS, web identity) into buf without its final line break;
+ * `what` names the setting in the error. */
+static bool read_token_file(const char *path, size_t max, const char *what, awsorch_buf *buf)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        (void)awsorch__fail(AWSORCH_E_CREDENTIALS, "%s: cannot read %.300s: %s", what, path,
+                            strerror(errno));
+        return false;
+    }
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && buf->len < max) {
+        (void)awsorch_buf_append(buf, chunk, n);
+    }
+    (void)fclose(f);
+    OPENSSL_cleanse(chunk, sizeof(chunk));
+    (void)awsorch_buf_append(buf, "", 0);
+    while (buf->len > 0 && (buf->data[buf->len - 1] == '\n' || buf->data[buf->len - 1] == '\r')) {
+        buf->data[--buf->len] = '\0';
+    }
+    return true;
+}
+
+/* The role session name: the setting, else one the AWS CLI would also accept. */
+static const char *session_name(const char *configured, char *buf, size_t len)
+{
+    if (configured != NULL) {
+        return configured;
+    }
+    (void)snprintf(buf, len, "awsorch-session-%lld", (long long)awsorch_time_now());
+    return buf;
+}
+
 static outcome container(chain *c, awsorch_credentials **out)
 {
     const char *rel = awsorch__env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
@@ -381,26 +415,13 @@ static outcome container(chain *c, awsorch_credentials **out)
     const char *token = awsorch__env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
     awsorch_buf file_token = AWSORCH_BUF_INIT;
     if (token_file != NULL) {
-        FILE *f = fopen(token_file, "rb");
-        char chunk[4096];
-        size_t n;
-        if (f == NULL) {
-            (void)awsorch__fail(AWSORCH_E_CREDENTIALS,
-                                "container credentials: cannot read "
-                                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %.200s: %s",
-                                token_file, strerror(errno));
+        if (!read_token_file(token_file, 65536,
+                             "container credentials: AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                             &file_token)) {
+            awsorch_buf_free_secret(&file_token);
             return FAILED;
         }
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && file_token.len < 65536) {
-            (void)awsorch_buf_append(&file_token, chunk, n);
-        }
-        (void)fclose(f);
-        OPENSSL_cleanse(chunk, sizeof(chunk));
-        while (file_token.len > 0 && (file_token.data[file_token.len - 1] == '\n' ||
-                                      file_token.data[file_token.len - 1] == '\r')) {
-            file_token.data[--file_token.len] = '\0';
-        }
-        token = file_token.data ? file_token.data : "";
+        token = file_token.data;
     }
     const char *headers[1];
     size_t hn = 0;
@@ -770,12 +791,7 @@ static outcome assume_role(chain *c, const profile *p, const awsorch_credentials
         return FAILED;
     }
     char session[128];
-    const char *name = pget(p, "role_session_name");
-    if (name == NULL) {
-        (void)snprintf(session, sizeof(session), "awsorch-session-%lld",
-                       (long long)awsorch_time_now());
-        name = session;
-    }
+    const char *name = session_name(pget(p, "role_session_name"), session, sizeof(session));
     const char *region = NULL;
     (void)region_for_sts(c, p, &region);
     awsorch__param params[] = {{"RoleArn", role_arn},
@@ -809,35 +825,14 @@ static outcome web_identity(chain *c, const profile *p, bool use_env, awsorch_cr
     if (token_file == NULL || role_arn == NULL) {
         return skip(c, "web identity: no web_identity_token_file with role_arn");
     }
-    FILE *f = fopen(token_file, "rb");
-    if (f == NULL) {
-        (void)awsorch__fail(AWSORCH_E_CREDENTIALS,
-                            "web identity: cannot read token file %.300s: %s", token_file,
-                            strerror(errno));
-        return FAILED;
-    }
     awsorch_buf token = AWSORCH_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && token.len < (1u << 20)) {
-        (void)awsorch_buf_append(&token, chunk, n);
-    }
-    (void)fclose(f);
-    OPENSSL_cleanse(chunk, sizeof(chunk));
-    while (token.len > 0 &&
-           (token.data[token.len - 1] == '\n' || token.data[token.len - 1] == '\r')) {
-        token.data[--token.len] = '\0';
+    if (!read_token_file(token_file, 1u << 20, "web identity token file", &token)) {
+        awsorch_buf_free_secret(&token);
+        return FAILED;
     }
     char session[128];
     const char *name = use_env ? awsorch__env("AWS_ROLE_SESSION_NAME") : NULL;
-    if (name == NULL) {
-        name = pget(p, "role_session_name");
-    }
-    if (name == NULL) {
-        (void)snprintf(session, sizeof(session), "awsorch-session-%lld",
-                       (long long)awsorch_time_now());
-        name = session;
-    }
+    name = session_name(name ? name : pget(p, "role_session_name"), session, sizeof(session));
     const char *region = NULL;
     (void)region_for_sts(c, p, &region);
     awsorch__param params[] = {{"RoleArn", role_arn},

@@ -123,12 +123,12 @@ awsorch_status awsorch__fetch(const awsorch__fetch_req *req, awsorch__fetch_resp
     return st;
 }
 
-bool awsorch__fetch_header(const awsorch__fetch_resp *resp, const char *name, char *out,
+bool awsorch__header_value(const char *block, size_t len, const char *name, char *out,
                            size_t out_len)
 {
     size_t n = strlen(name);
-    const char *p = resp->headers.data;
-    const char *end = p ? p + resp->headers.len : NULL;
+    const char *p = block;
+    const char *end = block ? block + len : NULL;
     while (p != NULL && p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         const char *line_end = eol ? eol : end;
@@ -141,17 +141,23 @@ bool awsorch__fetch_header(const awsorch__fetch_resp *resp, const char *name, ch
             while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t')) {
                 ve--;
             }
-            size_t len = (size_t)(ve - v);
-            if (len >= out_len) {
-                len = out_len - 1;
+            size_t vlen = (size_t)(ve - v);
+            if (vlen >= out_len) {
+                vlen = out_len - 1;
             }
-            memcpy(out, v, len);
-            out[len] = '\0';
+            memcpy(out, v, vlen);
+            out[vlen] = '\0';
             return true;
         }
         p = eol ? eol + 1 : end;
     }
     return false;
+}
+
+bool awsorch__fetch_header(const awsorch__fetch_resp *resp, const char *name, char *out,
+                           size_t out_len)
+{
+    return awsorch__header_value(resp->headers.data, resp->headers.len, name, out, out_len);
 }
 
 void awsorch__fetch_resp_free(awsorch__fetch_resp *resp)

@@ -135,6 +135,10 @@ bool awsorch__curl_init(void);
 
 /* Sends one request; transport failures are AWSORCH_E_TRANSPORT or _TIMEOUT. */
 awsorch_status awsorch__fetch(const awsorch__fetch_req *req, awsorch__fetch_resp *resp);
+/* Copies the value of header `name` (any case) from a raw header block into out
+ * (trimmed, truncated to fit); false when absent. */
+bool awsorch__header_value(const char *block, size_t len, const char *name, char *out,
+                           size_t out_len);
 /* Copies a response header's value (case-insensitive name) into out; false if absent. */
 bool awsorch__fetch_header(const awsorch__fetch_resp *resp, const char *name, char *out,
                            size_t out_len);

@@ -254,27 +254,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *userdata)
 
 static int header_of(const char *block, size_t len, const char *name, char *out, size_t out_len)
 {
-    size_t n = strlen(name);
-    const char *p = block;
-    const char *end = block ? block + len : NULL;
-    while (p != NULL && p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        const char *line_end = eol ? eol : end;
-        if ((size_t)(line_end - p) > n && p[n] == ':' && strncasecmp(p, name, n) == 0) {
-            const char *v = p + n + 1;
-            while (v < line_end && (*v == ' ' || *v == '\t')) {
-                v++;
-            }
-            const char *ve = line_end;
-            while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ')) {
-                ve--;
-            }
-            (void)snprintf(out, out_len, "%.*s", (int)(ve - v), v);
-            return 1;
-        }
-        p = eol ? eol + 1 : end;
-    }
-    return 0;
+    return awsorch__header_value(block, len, name, out, out_len) ? 1 : 0;
 }
 
 int awsorch_response_header(const awsorch_response *r, const char *name, char *out, size_t out_len)
@@ -493,6 +473,17 @@ static int attempt_header(void *ctx, const char *name, char *out, size_t out_len
     return header_of(a->headers.data, a->headers.len, name, out, out_len);
 }
 
+/* Hands an attempt's reply over to the caller's response (which then owns it). */
+static void fill_response(awsorch_response *r, attempt *a, unsigned attempts)
+{
+    r->status = (int)a->status;
+    r->headers = a->headers.data;
+    r->headers_len = a->headers.len;
+    r->body = a->body.data ? a->body.data : strdup("");
+    r->body_len = a->body.len;
+    r->attempts = attempts;
+}
+
 static void sleep_s(double s)
 {
     if (s <= 0) {
@@ -620,12 +611,7 @@ awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
         if (failure == AWSORCH__OK) {
             call.attempt++;
             awsorch__retry_succeeded(&c->retry, &call);
-            r->status = (int)a.status;
-            r->headers = a.headers.data;
-            r->headers_len = a.headers.len;
-            r->body = a.body.data ? a.body.data : strdup("");
-            r->body_len = a.body.len;
-            r->attempts = call.attempt;
+            fill_response(r, &a, call.attempt);
             awsorch_error_clear();
             *out = r;
             return AWSORCH_OK;
@@ -679,12 +665,7 @@ awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
             }
             st = awsorch__fail_service((int)a.status, err.code[0] ? err.code : code, err.message,
                                        err.request_id);
-            r->status = (int)a.status;
-            r->headers = a.headers.data;
-            r->headers_len = a.headers.len;
-            r->body = a.body.data ? a.body.data : strdup("");
-            r->body_len = a.body.len;
-            r->attempts = call.attempt;
+            fill_response(r, &a, call.attempt);
             *out = r;
         }
         awsorch__error_set_attempts(call.attempt);
