@@ -1,6 +1,7 @@
 /* The generic client against a local server that injects faults: attempts,
  * their headers, what is retried and what is not, clock skew, error parsing. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,6 +377,47 @@ Test(client, bodies_stream_both_ways)
     cr_expect_str_eq(mock_header(&second, "content-length", len, sizeof(len)), "5000");
     awsorch_buf_free(&upload);
     awsorch_response_free(resp);
+    awsorch_client_free(c);
+    mock_stop(m);
+}
+
+typedef struct hammer {
+    awsorch_client *client;
+    int ok;
+} hammer;
+
+static void *hammer_calls(void *arg)
+{
+    hammer *h = arg;
+    for (int i = 0; i < 25; i++) {
+        awsorch_response *r = NULL;
+        if (describe(h->client, &r) == AWSORCH_OK && r->status == 200) {
+            h->ok++;
+        }
+        awsorch_response_free(r);
+    }
+    return NULL;
+}
+
+Test(client, one_client_many_threads)
+{
+    static const step steps[] = {{200, "{\"status\":\"RUNNING\"}", NULL, 0}};
+    script sc = {steps, 1, 0};
+    mock_server *m = mock_start(scripted, &sc);
+    awsorch_client *c = client_for(m);
+    pthread_t threads[6];
+    hammer h[6];
+    for (int i = 0; i < 6; i++) {
+        h[i] = (hammer){c, 0};
+        cr_assert_eq(pthread_create(&threads[i], NULL, hammer_calls, &h[i]), 0);
+    }
+    int total = 0;
+    for (int i = 0; i < 6; i++) {
+        pthread_join(threads[i], NULL);
+        total += h[i].ok;
+    }
+    cr_expect_eq(total, 150, "every call from every thread succeeded");
+    cr_expect_eq(mock_count(m), 150);
     awsorch_client_free(c);
     mock_stop(m);
 }
