@@ -24,6 +24,83 @@ AWSORCH_API extern const size_t awsorch_sfn_paginator_count;
 AWSORCH_API extern const awsorch_waiter awsorch_sfn_waiters[];
 AWSORCH_API extern const size_t awsorch_sfn_waiter_count;
 
+/* ---- typed calls ----------------------------------------------------------------
+ * Typed front ends over the declared operations: C structs filled from the
+ * model's members by one field table each, timestamps as epoch seconds,
+ * statuses as enums, one free call per output. */
+
+typedef enum awsorch_sfn_execution_status {
+    AWSORCH_SFN_EXECUTION_UNKNOWN = 0, /* a value this version does not know */
+    AWSORCH_SFN_EXECUTION_RUNNING,
+    AWSORCH_SFN_EXECUTION_SUCCEEDED,
+    AWSORCH_SFN_EXECUTION_FAILED,
+    AWSORCH_SFN_EXECUTION_TIMED_OUT,
+    AWSORCH_SFN_EXECUTION_ABORTED,
+    AWSORCH_SFN_EXECUTION_PENDING_REDRIVE
+} awsorch_sfn_execution_status;
+
+/* DescribeExecution's output. */
+typedef struct awsorch_sfn_execution {
+    char *execution_arn;
+    char *state_machine_arn;
+    char *name;
+    awsorch_sfn_execution_status status;
+    char *status_text; /* as the service spelled it */
+    double start_date; /* epoch seconds; 0 when absent */
+    double stop_date;
+    char *input;
+    char *output;
+    char *error;
+    char *cause;
+    char *trace_header;
+    char *map_run_arn;
+    int64_t redrive_count;
+    double redrive_date;
+    char *redrive_status;
+} awsorch_sfn_execution;
+
+/* DescribeExecution. */
+AWSORCH_API awsorch_status awsorch_sfn_describe_execution(awsorch_sfn_execution **out,
+                                                          awsorch_client *client,
+                                                          const char *execution_arn);
+
+/* Frees DescribeExecution's output; NULL is accepted. */
+AWSORCH_API void awsorch_sfn_execution_free(awsorch_sfn_execution *e);
+
+typedef struct awsorch_sfn_start_execution_input {
+    unsigned version;
+    const char *state_machine_arn; /* required */
+    const char *name;              /* NULL: a UUID, chosen once so retries cannot repeat it */
+    const char *input;             /* JSON text */
+    const char *trace_header;
+} awsorch_sfn_start_execution_input;
+
+#define AWSORCH_SFN_START_EXECUTION_INPUT_INIT                                                     \
+    {                                                                                              \
+        1, NULL, NULL, NULL, NULL                                                                  \
+    }
+
+typedef struct awsorch_sfn_started_execution {
+    char *execution_arn;
+    double start_date;
+} awsorch_sfn_started_execution;
+
+/* StartExecution. */
+AWSORCH_API awsorch_status awsorch_sfn_start_execution(awsorch_sfn_started_execution **out,
+                                                       awsorch_client *client,
+                                                       const awsorch_sfn_start_execution_input *in);
+
+/* Frees StartExecution's output; NULL is accepted. */
+AWSORCH_API void awsorch_sfn_started_execution_free(awsorch_sfn_started_execution *s);
+
+/* Waits until an execution ends (the execution-complete waiter); *final holds
+ * its last description (free with awsorch_sfn_execution_free). */
+AWSORCH_API awsorch_status awsorch_sfn_wait_execution(awsorch_poll_result *result,
+                                                      awsorch_sfn_execution **final,
+                                                      awsorch_client *client,
+                                                      const char *execution_arn,
+                                                      const awsorch_poll_options *opts);
+
 /* ---- activity workers ---------------------------------------------------------
  * A C program implements an activity with one handler; the worker long-polls
  * GetActivityTask, runs tasks in parallel, heartbeats while they run, and
