@@ -24,6 +24,8 @@ static void stop(void)
 
 TestSuite(cli_sts, .init = start, .fini = stop);
 
+static const char *region_env = "AWS_REGION=eu-west-1";
+
 static int run(char *const *args, const char *config, const char *creds, awsorch_buf *out,
                awsorch_buf *err)
 {
@@ -45,7 +47,7 @@ static int run(char *const *args, const char *config, const char *creds, awsorch
                    creds_env,
                    "HOME=/nonexistent",
                    "AWS_EC2_METADATA_DISABLED=true",
-                   "AWS_REGION=eu-west-1",
+                   (char *)region_env,
                    config || creds ? "X=1" : "AWS_ACCESS_KEY_ID=AKIDENV",
                    config || creds ? "Y=1" : "AWS_SECRET_ACCESS_KEY=secretenv",
                    NULL};
@@ -159,6 +161,20 @@ Test(cli_sts, misconfiguration_exits_253)
     cr_expect_eq(run(nocreds, "[default]\nregion = eu-west-1\n", NULL, &out, &err), 253);
     cr_expect_not_null(strstr(err.data, "Unable to locate credentials"), "%s", err.data);
     cr_expect_eq(mock_count(sts), 0, "nothing was sent");
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_sts, no_region_signs_for_the_global_endpoint)
+{
+    region_env = "NO_REGION=1";
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *args[] = {"sts", "get-caller-identity", NULL};
+    cr_assert_eq(run(args, NULL, NULL, &out, &err), 0, "%s", err.data);
+    mock_request r = mock_get(sts, 0);
+    char auth[1024];
+    mock_header(&r, "authorization", auth, sizeof(auth));
+    cr_expect_not_null(strstr(auth, "/us-east-1/sts/aws4_request"), "%s", auth);
     awsorch_buf_free(&out);
     awsorch_buf_free(&err);
 }

@@ -95,3 +95,11 @@ Test(endpoint, bad_input_is_a_clear_error)
     cr_expect_eq(awsorch__endpoint_resolve(&p, &e), AWSORCH_E_CONFIG);
     cr_expect_not_null(strstr(awsorch_error_last()->message, "http://"));
 }
+
+Test(endpoint, global_services)
+{
+    const char *region = NULL;
+    cr_expect_str_eq(awsorch__global_endpoint("sts", &region), "https://sts.amazonaws.com");
+    cr_expect_str_eq(region, "us-east-1");
+    cr_expect_null(awsorch__global_endpoint("states", &region));
+}

@@ -104,15 +104,26 @@ awsorch_status awsorch_client_new(awsorch_client **out, const awsorch_service *s
     so.endpoint_url = o->endpoint_url;
     awsorch_status st = awsorch_settings_load(&c->settings, &so);
     const char *region = NULL;
+    const char *global_url = NULL;
     if (st == AWSORCH_OK) {
         st = awsorch_region_resolve(&region, c->settings);
+        if (st == AWSORCH_E_CONFIG) {
+            /* A global service without a region uses its global endpoint, as the
+             * AWS CLI does for `aws sts get-caller-identity`. */
+            global_url = awsorch__global_endpoint(service->endpoint_prefix, &region);
+            if (global_url != NULL) {
+                awsorch_error_clear();
+                st = AWSORCH_OK;
+            }
+        }
     }
     if (st == AWSORCH_OK) {
         (void)snprintf(c->region, sizeof(c->region), "%s", region);
         if (!awsorch_settings_endpoint(
                 c->settings, service->service_id ? service->service_id : service->signing_name,
                 c->configured_url, sizeof(c->configured_url))) {
-            c->configured_url[0] = '\0';
+            (void)snprintf(c->configured_url, sizeof(c->configured_url), "%s",
+                           global_url ? global_url : "");
         }
         c->fips = c->settings->use_fips_endpoint;
         c->dualstack = c->settings->use_dualstack_endpoint;

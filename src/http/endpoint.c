@@ -49,6 +49,15 @@ static const partition *partition_of(const char *region)
     return &aws;
 }
 
+const char *awsorch__global_endpoint(const char *prefix, const char **signing_region)
+{
+    if (strcmp(prefix, "sts") == 0) {
+        *signing_region = "us-east-1";
+        return "https://sts.amazonaws.com";
+    }
+    return NULL;
+}
+
 bool awsorch__s3_bucket_is_dns_safe(const char *bucket, bool https)
 {
     size_t n = strlen(bucket);

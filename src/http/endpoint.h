@@ -28,6 +28,10 @@ typedef struct awsorch__endpoint {
 /* Resolves an endpoint; an unknown or malformed region is a clear error. */
 awsorch_status awsorch__endpoint_resolve(const awsorch__endpoint_params *p, awsorch__endpoint *out);
 
+/* Global services answer on one endpoint when no region is set (STS, as the
+ * SDKs resolve it): its URL and signing region, or NULL for regional services. */
+const char *awsorch__global_endpoint(const char *prefix, const char **signing_region);
+
 /* True when an S3 bucket name can be a DNS label of a virtual-hosted URL. */
 bool awsorch__s3_bucket_is_dns_safe(const char *bucket, bool https);
 
