@@ -7,6 +7,7 @@
 #include "credentials.h"
 #include "model.h"
 #include "poller.h"
+#include "s3.h"
 #include "settings.h"
 #include "sfn.h"
 #include "sts.h"

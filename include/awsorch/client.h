@@ -71,11 +71,12 @@ typedef struct awsorch_request {
     const char *payload_hash; /* hex SHA-256 of the body or "UNSIGNED-PAYLOAD"; NULL: computed */
     awsorch_write_fn reply_write; /* a 2xx reply's body goes here, not into memory */
     void *reply_userdata;
+    const char *bucket; /* S3: the path's first segment, moved into the host when virtual-hosted */
 } awsorch_request;
 
 #define AWSORCH_REQUEST_INIT                                                                       \
     {                                                                                              \
-        1, "GET", "/", NULL, NULL, 0, NULL, 0, NULL, false, 0, NULL, NULL, NULL, NULL              \
+        1, "GET", "/", NULL, NULL, 0, NULL, 0, NULL, false, 0, NULL, NULL, NULL, NULL, NULL        \
     }
 
 /* A reply; free it with awsorch_response_free. */

@@ -121,6 +121,14 @@ AWSORCH_API awsorch_status awsorch_invoke_json(char **output_json, awsorch_clien
                                                const awsorch_service_model *model,
                                                const awsorch_operation *op, const char *input_json);
 
+/* Like awsorch_invoke_json, but a blob payload of the reply (S3 GetObject's Body,
+ * Lambda Invoke's Payload) is streamed to write instead of the JSON. */
+AWSORCH_API awsorch_status awsorch_invoke_json_stream(char **output_json, awsorch_client *client,
+                                                      const awsorch_service_model *model,
+                                                      const awsorch_operation *op,
+                                                      const char *input_json,
+                                                      awsorch_write_fn write, void *userdata);
+
 /* Builds the HTTP request an operation would send, without sending it (for
  * tests and `--generate-request`); free the parts with awsorch_request_parts_free. */
 typedef struct awsorch_request_parts {
@@ -131,6 +139,7 @@ typedef struct awsorch_request_parts {
     size_t header_count;
     char *body;
     size_t body_len;
+    char *bucket; /* S3: the {Bucket} label's value, NULL otherwise */
 } awsorch_request_parts;
 
 /* Serializes an operation's JSON input into an HTTP request for its protocol. */

@@ -172,10 +172,30 @@ static const awsorch_member *member_for_flag(const awsorch_operation *op, const 
 }
 
 /* Builds the JSON input from the command line; 0 or an exit code. */
-static int parse_params(const awsorch_operation *op, int argc, char **argv, json_t *in)
+/* The member that carries a blob payload (S3 Body, Lambda Payload), or NULL. */
+static const awsorch_member *blob_payload(const awsorch_shape *s)
+{
+    for (size_t i = 0; s != NULL && i < s->member_count; i++) {
+        if (s->members[i].location == AWSORCH_IN_PAYLOAD &&
+            s->members[i].shape->type == AWSORCH_BLOB) {
+            return &s->members[i];
+        }
+    }
+    return NULL;
+}
+
+/* Parses the flags into in; a lone word is the OUTFILE of operations that
+ * return a blob payload (s3api get-object ... OUTFILE). */
+static int parse_params(const awsorch_operation *op, int argc, char **argv, json_t *in,
+                        const char **outfile)
 {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (strncmp(a, "--", 2) != 0 && outfile != NULL && *outfile == NULL &&
+            blob_payload(op->output) != NULL) {
+            *outfile = a;
+            continue;
+        }
         if (strncmp(a, "--", 2) != 0) {
             (void)fprintf(stderr, "\nUnknown options: %s\n", a);
             return CLI_EXIT_USAGE;
@@ -211,6 +231,13 @@ static int parse_params(const awsorch_operation *op, int argc, char **argv, json
             if (value == NULL) {
                 (void)fprintf(stderr, "\naws: error: argument %s: expected one argument\n", a);
                 return CLI_EXIT_USAGE;
+            }
+            char path_arg[4200];
+            if (m->location == AWSORCH_IN_PAYLOAD && m->shape->type == AWSORCH_BLOB &&
+                strncmp(value, "file", 4) != 0) {
+                /* A streaming body is named by its file, as in the AWS CLI (--body FILE). */
+                (void)snprintf(path_arg, sizeof(path_arg), "fileb://%s", value);
+                value = path_arg;
             }
             int rc = to_json(a, m->shape, value, &v);
             if (rc != 0) {
@@ -323,11 +350,11 @@ static void print_help(const cli_service *svc, const awsorch_operation *op)
 /* Parses an operation's flags, checks what is required and validates the
  * input against the model; *input receives the JSON (free with free()). */
 static int prepare_input(const cli_service *svc, const awsorch_operation *op, int argc, char **argv,
-                         char **input)
+                         char **input, const char **outfile)
 {
     *input = NULL;
     json_t *in = json_object();
-    int rc = parse_params(op, argc, argv, in);
+    int rc = parse_params(op, argc, argv, in, outfile);
     if (rc != 0) {
         json_decref(in);
         return rc;
@@ -520,7 +547,7 @@ static int cli_wait(const cli_service *svc, int argc, char **argv, const cli_glo
         awsorch_operation_find(svc->ops, svc->op_count, waiter->operation);
     char *input = NULL;
     if (rc == 0) {
-        rc = prepare_input(svc, op, n, argv + 2, &input);
+        rc = prepare_input(svc, op, n, argv + 2, &input, NULL);
     }
     if (rc != 0) {
         return rc;
@@ -585,6 +612,11 @@ static awsorch_status call_all_pages(char **output, awsorch_client *client, cons
     return st;
 }
 
+static size_t write_file(void *userdata, const void *data, size_t len)
+{
+    return fwrite(data, 1, len, userdata);
+}
+
 int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals *g, FILE *out)
 {
     if (argc < 2 || strcmp(argv[1], "help") == 0) {
@@ -624,8 +656,14 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
     int n = argc - 2;
     int rc = follow ? cli_take_wait_flags(&n, argv + 2, true, &f) : 0;
     char *input = NULL;
+    const char *outfile = NULL;
     if (rc == 0) {
-        rc = prepare_input(svc, op, n, argv + 2, &input);
+        rc = prepare_input(svc, op, n, argv + 2, &input, &outfile);
+    }
+    if (rc == 0 && blob_payload(op->output) != NULL && outfile == NULL) {
+        free(input);
+        (void)fprintf(stderr, "\naws: error: the following arguments are required: outfile\n");
+        return CLI_EXIT_USAGE;
     }
     if (rc != 0) {
         return rc;
@@ -633,7 +671,27 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
     awsorch_client *client = NULL;
     char *output = NULL;
     awsorch_status st = cli_make_client(svc, g, &client);
-    if (st == AWSORCH_OK) {
+    if (st == AWSORCH_OK && outfile != NULL) {
+        FILE *sink = fopen(outfile, "wb");
+        if (sink == NULL) {
+            (void)fprintf(stderr, "\nCannot open %s for writing: %s\n", outfile, strerror(errno));
+            free(input);
+            awsorch_client_free(client);
+            return CLI_EXIT_OTHER;
+        }
+        st = awsorch_invoke_json_stream(&output, client, svc->model, op, input, write_file, sink);
+        if (fclose(sink) != 0 && st == AWSORCH_OK) {
+            (void)fprintf(stderr, "\nCannot write %s: %s\n", outfile, strerror(errno));
+            (void)remove(outfile);
+            free(output);
+            free(input);
+            awsorch_client_free(client);
+            return CLI_EXIT_OTHER;
+        }
+        if (st != AWSORCH_OK) {
+            (void)remove(outfile); /* no half-written file is left behind */
+        }
+    } else if (st == AWSORCH_OK) {
         st = f.wait ? awsorch_invoke_json(&output, client, svc->model, op, input)
                     : call_all_pages(&output, client, svc, op, input, g);
     }

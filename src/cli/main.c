@@ -11,6 +11,7 @@ static const char usage[] =
     "commands:\n"
     "  sign       sign a raw HTTP request and print any signing stage\n"
     "  stepfunctions  AWS Step Functions (awsorch stepfunctions help lists the operations)\n"
+    "  s3api      Amazon S3 objects (get-object, put-object, head-object, list-objects-v2, ...)\n"
     "  sts        AWS STS (awsorch sts help lists the operations)\n"
     "  request    sign and send any AWS API request (-X, -H, -d, URL)\n"
     "  version    print the version\n"
@@ -53,6 +54,8 @@ int main(int argc, char **argv)
         {&awsorch_sfn_model, awsorch_sfn_operations, awsorch_sfn_operation_count,
          awsorch_sfn_waiters, awsorch_sfn_waiter_count, awsorch_sfn_paginators,
          awsorch_sfn_paginator_count},
+        {&awsorch_s3_model, awsorch_s3_operations, awsorch_s3_operation_count, NULL, 0,
+         awsorch_s3_paginators, awsorch_s3_paginator_count},
         {&awsorch_sts_model, awsorch_sts_operations, awsorch_sts_operation_count, NULL, 0, NULL, 0},
     };
     for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {

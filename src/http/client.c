@@ -47,13 +47,15 @@ struct awsorch_client {
     awsorch_sigv4_key_cache *key_cache;
     _Atomic long long clock_offset_s; /* server time minus ours, learned from skew errors */
     target base;                      /* the endpoint without a host prefix */
+    bool force_path_style;            /* S3 addressing_style = path */
     char user_agent[160];
     pthread_mutex_t pool_lock; /* idle curl handles keep their connections alive */
     CURL *pool[POOL_MAX];
     size_t pool_n;
 };
 
-static awsorch_status resolve_target(const awsorch_client *c, const char *host_prefix, target *t)
+static awsorch_status resolve_target(const awsorch_client *c, const char *host_prefix,
+                                     const char *bucket, target *t, bool *path_style)
 {
     awsorch__endpoint ep;
     awsorch__endpoint_params params = {c->endpoint_prefix,
@@ -62,9 +64,12 @@ static awsorch_status resolve_target(const awsorch_client *c, const char *host_p
                                        c->dualstack,
                                        c->configured_url[0] ? c->configured_url : NULL,
                                        host_prefix,
-                                       NULL,
-                                       false};
+                                       bucket,
+                                       c->force_path_style};
     awsorch_status st = awsorch__endpoint_resolve(&params, &ep);
+    if (path_style != NULL) {
+        *path_style = ep.path_style;
+    }
     if (st == AWSORCH_OK) {
         st = awsorch__url_parts(ep.url, t->host, sizeof(t->host), t->base_path,
                                 sizeof(t->base_path));
@@ -143,7 +148,9 @@ awsorch_status awsorch_client_new(awsorch_client **out, const awsorch_service *s
     }
     if (st == AWSORCH_OK) {
         /* A bad endpoint or region is a configuration error at creation, not at the first call. */
-        st = resolve_target(c, NULL, &c->base);
+        const char *style = awsorch_settings_get(c->settings, "s3.addressing_style");
+        c->force_path_style = style != NULL && strcmp(style, "path") == 0;
+        st = resolve_target(c, NULL, NULL, &c->base, NULL);
     }
     if (st == AWSORCH_OK && o->credentials != NULL) {
         st = awsorch_credentials_copy(&c->explicit_creds, o->credentials);
@@ -554,17 +561,28 @@ awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
     target prefixed;
     const target *t = &c->base;
     awsorch_status st = AWSORCH_OK;
-    if (req->host_prefix != NULL && req->host_prefix[0] != '\0') {
-        if ((st = resolve_target(c, req->host_prefix, &prefixed)) != AWSORCH_OK) {
+    const char *req_path = req->path;
+    bool path_style = true;
+    if ((req->host_prefix != NULL && req->host_prefix[0] != '\0') || req->bucket != NULL) {
+        if ((st = resolve_target(c, req->host_prefix, req->bucket, &prefixed, &path_style)) !=
+            AWSORCH_OK) {
             return st;
         }
         t = &prefixed;
+    }
+    if (req->bucket != NULL && !path_style) {
+        /* Virtual-hosted S3: the bucket moved into the host, so it leaves the path. */
+        size_t bl = strlen(req->bucket);
+        if (strncmp(req_path + 1, req->bucket, bl) == 0 &&
+            (req_path[1 + bl] == '/' || req_path[1 + bl] == '\0')) {
+            req_path = req_path[1 + bl] == '/' ? req_path + 1 + bl : "/";
+        }
     }
     const char *host = t->host;
     char url[4096];
     /* An endpoint URL with a path ("http://proxy/aws") prefixes the request's. */
     char path[4096];
-    int pn = snprintf(path, sizeof(path), "%s%s", t->base_path, req->path);
+    int pn = snprintf(path, sizeof(path), "%s%s", t->base_path, req_path);
     int un = snprintf(url, sizeof(url), "%s://%s%s%s%s", t->scheme, host, path,
                       req->query ? "?" : "", req->query ? req->query : "");
     if (pn < 0 || (size_t)pn >= sizeof(path) || un < 0 || (size_t)un >= sizeof(url)) {

@@ -348,9 +348,9 @@ awsorch_status awsorch_deserialize(char **output_json, const awsorch_service_mod
     return *output_json ? AWSORCH_OK : awsorch__fail(AWSORCH_E_NOMEM, "out of memory");
 }
 
-awsorch_status awsorch_invoke_json(char **output_json, awsorch_client *client,
-                                   const awsorch_service_model *model, const awsorch_operation *op,
-                                   const char *input_json)
+static awsorch_status invoke(char **output_json, awsorch_client *client,
+                             const awsorch_service_model *model, const awsorch_operation *op,
+                             const char *input_json, awsorch_write_fn write, void *userdata)
 {
     if (output_json == NULL || client == NULL || model == NULL || op == NULL) {
         return awsorch__fail(AWSORCH_E_INVALID_ARG, "invoke: NULL argument");
@@ -369,15 +369,47 @@ awsorch_status awsorch_invoke_json(char **output_json, awsorch_client *client,
     req.header_count = parts.header_count;
     req.body = parts.body;
     req.body_len = parts.body_len;
+    req.bucket = parts.bucket;
     req.host_prefix = op->host_prefix;
     req.long_poll = op->long_poll;
     req.read_timeout_ms = op->long_poll ? 70000 : 0; /* above the 60 s a long poll may hold */
+    req.reply_write = write;
+    req.reply_userdata = userdata;
     awsorch_response *reply = NULL;
     st = awsorch_client_send(&reply, client, &req);
     awsorch_request_parts_free(&parts);
-    if (st == AWSORCH_OK) {
+    if (st == AWSORCH_OK && write != NULL) {
+        /* The payload went to the writer; what is left comes from the headers. */
+        json_t *doc = NULL;
+        st = awsorch__deserialize_json(&doc, model, op, reply);
+        for (size_t i = 0; st == AWSORCH_OK && op->output && i < op->output->member_count; i++) {
+            if (op->output->members[i].location == AWSORCH_IN_PAYLOAD) {
+                (void)json_object_del(doc, op->output->members[i].name);
+            }
+        }
+        if (st == AWSORCH_OK) {
+            *output_json = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            st = *output_json ? AWSORCH_OK : awsorch__fail(AWSORCH_E_NOMEM, "out of memory");
+        }
+        json_decref(doc);
+    } else if (st == AWSORCH_OK) {
         st = awsorch_deserialize(output_json, model, op, reply);
     }
     awsorch_response_free(reply);
     return st;
+}
+
+awsorch_status awsorch_invoke_json(char **output_json, awsorch_client *client,
+                                   const awsorch_service_model *model, const awsorch_operation *op,
+                                   const char *input_json)
+{
+    return invoke(output_json, client, model, op, input_json, NULL, NULL);
+}
+
+awsorch_status awsorch_invoke_json_stream(char **output_json, awsorch_client *client,
+                                          const awsorch_service_model *model,
+                                          const awsorch_operation *op, const char *input_json,
+                                          awsorch_write_fn write, void *userdata)
+{
+    return invoke(output_json, client, model, op, input_json, write, userdata);
 }

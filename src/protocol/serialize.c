@@ -747,6 +747,12 @@ awsorch_status awsorch__serialize_json(awsorch_request_parts *out,
     if (st == AWSORCH_OK && out->method == NULL) {
         st = awsorch__fail(AWSORCH_E_NOMEM, "out of memory");
     }
+    const awsorch_member *bucket = awsorch__find_member(input, "Bucket");
+    json_t *bucket_value = json_object_get(in, "Bucket");
+    if (st == AWSORCH_OK && strcmp(model->service.endpoint_prefix, "s3") == 0 && bucket != NULL &&
+        bucket->location == AWSORCH_IN_URI && json_is_string(bucket_value)) {
+        out->bucket = strdup(json_string_value(bucket_value));
+    }
     if (st == AWSORCH_OK) {
         out->path = path.data ? path.data : strdup("/");
         out->query = query.len > 0 ? query.data : NULL;
@@ -793,5 +799,6 @@ void awsorch_request_parts_free(awsorch_request_parts *parts)
     }
     free(parts->headers);
     free(parts->body);
+    free(parts->bucket);
     memset(parts, 0, sizeof(*parts));
 }
