@@ -421,3 +421,57 @@ Test(client, one_client_many_threads)
     awsorch_client_free(c);
     mock_stop(m);
 }
+
+typedef struct memory_body {
+    const char *data;
+    size_t len;
+    size_t pos;
+    int rewinds;
+} memory_body;
+
+static size_t memory_read(void *ud, void *buf, size_t len)
+{
+    memory_body *b = ud;
+    size_t n = b->len - b->pos < len ? b->len - b->pos : len;
+    memcpy(buf, b->data + b->pos, n);
+    b->pos += n;
+    return n;
+}
+
+static int memory_rewind(void *ud)
+{
+    memory_body *b = ud;
+    b->pos = 0;
+    b->rewinds++;
+    return 0;
+}
+
+Test(client, request_bodies_from_a_callback)
+{
+    step steps[] = {{503, "{\"__type\":\"ServiceUnavailable\"}", "Connection: close\n", 0},
+                    {200, "{}", NULL, 0}};
+    script sc = {steps, 2, 0};
+    mock_server *m = mock_start(scripted, &sc);
+    awsorch_client *c = client_for(m);
+    memory_body body = {"{\"streamed\":true}", 17, 0, 0};
+    awsorch_request r = AWSORCH_REQUEST_INIT;
+    r.method = "POST";
+    r.path = "/";
+    r.body_read = memory_read;
+    r.body_rewind = memory_rewind;
+    r.body_userdata = &body;
+    r.body_len = body.len;
+    awsorch_response *resp = NULL;
+    cr_assert_eq(awsorch_client_send(&resp, c, &r), AWSORCH_OK, "%s",
+                 awsorch_error_last()->message);
+    cr_assert_eq(mock_count(m), 2);
+    mock_request second = mock_get(m, 1);
+    cr_expect_str_eq(second.body, "{\"streamed\":true}", "rewound and sent again on the retry");
+    cr_expect_geq(body.rewinds, 3, "once to hash, once per attempt");
+    awsorch_response_free(resp);
+    r.body_rewind = NULL;
+    cr_expect_eq(awsorch_client_send(&resp, c, &r), AWSORCH_E_INVALID_ARG,
+                 "without a rewind the body cannot be hashed");
+    awsorch_client_free(c);
+    mock_stop(m);
+}

@@ -52,6 +52,11 @@ AWSORCH_API const char *awsorch_client_region(const awsorch_client *client);
 /* Receives a streamed reply body; returns len to go on, anything else to abort. */
 typedef size_t (*awsorch_write_fn)(void *userdata, const void *data, size_t len);
 
+/* Supplies a streamed request body: fills up to len bytes, returns how many (0 at the
+ * end); rewind restarts it from the first byte (for hashing and retries), 0 on success. */
+typedef size_t (*awsorch_read_fn)(void *userdata, void *buf, size_t len);
+typedef int (*awsorch_rewind_fn)(void *userdata);
+
 /* One HTTP request of an operation; the client adds Host, dates, signature,
  * User-Agent and the SDK's invocation headers to each attempt. */
 typedef struct awsorch_request {
@@ -72,11 +77,15 @@ typedef struct awsorch_request {
     awsorch_write_fn reply_write; /* a 2xx reply's body goes here, not into memory */
     void *reply_userdata;
     const char *bucket; /* S3: the path's first segment, moved into the host when virtual-hosted */
+    awsorch_read_fn body_read; /* stream the body from a callback, body_len bytes long */
+    awsorch_rewind_fn body_rewind;
+    void *body_userdata;
 } awsorch_request;
 
 #define AWSORCH_REQUEST_INIT                                                                       \
     {                                                                                              \
-        1, "GET", "/", NULL, NULL, 0, NULL, 0, NULL, false, 0, NULL, NULL, NULL, NULL, NULL        \
+        1, "GET", "/", NULL, NULL, 0, NULL, 0, NULL, false, 0, NULL, NULL, NULL, NULL, NULL, NULL, \
+            NULL, NULL                                                                             \
     }
 
 /* A reply; free it with awsorch_response_free. */

@@ -321,6 +321,13 @@ typedef struct attempt {
     size_t delivered;
 } attempt;
 
+/* libcurl's read callback over the caller's. */
+static size_t on_read(char *buf, size_t size, size_t n, void *userdata)
+{
+    const awsorch_request *req = userdata;
+    return req->body_read(req->body_userdata, buf, size * n);
+}
+
 /* Builds, signs and sends one attempt. */
 static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req, const char *url,
                                    const char *host, const char *path, const char *invocation,
@@ -367,7 +374,8 @@ static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req
         sr.headers = sh;
         sr.header_count = k;
         sr.body = req->body;
-        sr.body_len = req->body_len;
+        /* A streamed body is signed by the hash computed for it, not read here. */
+        sr.body_len = req->body != NULL ? req->body_len : 0;
         sr.payload_hash = req->payload_hash;
         awsorch_sigv4_params p = AWSORCH_SIGV4_PARAMS_INIT;
         p.region = c->region;
@@ -445,7 +453,17 @@ static awsorch_status send_attempt(awsorch_client *c, const awsorch_request *req
         (void)curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
         (void)curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
-    if (req->body_file != NULL) {
+    if (req->body_read != NULL) {
+        if (req->body_rewind != NULL && req->body_rewind(req->body_userdata) != 0) {
+            give_handle(c, h);
+            curl_slist_free_all(list);
+            return awsorch__fail(AWSORCH_E_IO, "the body callback cannot rewind");
+        }
+        (void)curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+        (void)curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+        (void)curl_easy_setopt(h, CURLOPT_READDATA, (void *)req);
+        (void)curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->body_len);
+    } else if (req->body_file != NULL) {
         upload = fopen(req->body_file, "rb");
         if (upload == NULL) {
             give_handle(c, h);
@@ -512,6 +530,32 @@ static void sleep_s(double s)
     }
 }
 
+/* The SHA-256 of a callback body: read it through, then rewind it for sending. */
+static awsorch_status hash_callback(const awsorch_request *req, char hex[65])
+{
+    if (req->body_rewind == NULL || req->body_rewind(req->body_userdata) != 0) {
+        return awsorch__fail(AWSORCH_E_INVALID_ARG,
+                             "a callback body needs a rewind function or a payload hash");
+    }
+    awsorch__sha256 ctx;
+    awsorch__sha256_init(&ctx);
+    unsigned char chunk[65536];
+    size_t n;
+    size_t total = 0;
+    while ((n = req->body_read(req->body_userdata, chunk, sizeof(chunk))) > 0) {
+        awsorch__sha256_update(&ctx, chunk, n);
+        total += n;
+    }
+    unsigned char digest[32];
+    awsorch__sha256_final(&ctx, digest);
+    if (total != req->body_len) {
+        return awsorch__fail(AWSORCH_E_INVALID_ARG,
+                             "the body callback gave %zu bytes, not the %zu announced", total,
+                             req->body_len);
+    }
+    return awsorch_hex_encode(digest, sizeof(digest), hex, 65);
+}
+
 /* The SHA-256 of a file, read in chunks, for a streamed body's signature. */
 static awsorch_status hash_file(const char *path, char hex[65])
 {
@@ -545,8 +589,9 @@ awsorch_status awsorch_client_send(awsorch_response **out, awsorch_client *c,
     awsorch_request streamed = *req_in;
     const awsorch_request *req = &streamed;
     char file_hash[65];
-    if (req_in->body_file != NULL && req_in->payload_hash == NULL) {
-        awsorch_status hs = hash_file(req_in->body_file, file_hash);
+    if ((req_in->body_file != NULL || req_in->body_read != NULL) && req_in->payload_hash == NULL) {
+        awsorch_status hs = req_in->body_file != NULL ? hash_file(req_in->body_file, file_hash)
+                                                      : hash_callback(req_in, file_hash);
         if (hs != AWSORCH_OK) {
             return hs;
         }
