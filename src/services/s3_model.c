@@ -1,24 +1,6 @@
 /* Amazon S3 (restXml), the operations data pipelines use most, declared once. */
 #include "awsorch/s3.h"
-
-#define BODY(name, shape, flags)                                                                   \
-    {                                                                                              \
-        (name), &(shape), AWSORCH_IN_BODY, NULL, (flags)                                           \
-    }
-#define AT(name, shape, location, wire, flags)                                                     \
-    {                                                                                              \
-        (name), &(shape), (location), (wire), (flags)                                              \
-    }
-#define STRUCT(var, members)                                                                       \
-    static const awsorch_shape var = {AWSORCH_STRUCTURE, (members),                                \
-                                      sizeof(members) / sizeof((members)[0]), NULL, NULL}
-
-static const awsorch_shape str = {AWSORCH_STRING, NULL, 0, NULL, NULL};
-static const awsorch_shape integer = {AWSORCH_INTEGER, NULL, 0, NULL, NULL};
-static const awsorch_shape along = {AWSORCH_LONG, NULL, 0, NULL, NULL};
-static const awsorch_shape boolean = {AWSORCH_BOOLEAN, NULL, 0, NULL, NULL};
-static const awsorch_shape ts = {AWSORCH_TIMESTAMP, NULL, 0, NULL, NULL};
-static const awsorch_shape blob = {AWSORCH_BLOB, NULL, 0, NULL, NULL};
+#include "declare.h"
 
 static const awsorch_member get_in_m[] = {
     AT("Bucket", str, AWSORCH_IN_URI, NULL, AWSORCH_REQUIRED),
@@ -62,12 +44,12 @@ static const awsorch_member delete_out_m[] = {
     AT("VersionId", str, AWSORCH_IN_HEADER, "x-amz-version-id", 0)};
 STRUCT(delete_out, delete_out_m);
 
-static const awsorch_member object_m[] = {BODY("Key", str, 0), BODY("LastModified", ts, 0),
-                                          BODY("ETag", str, 0), BODY("Size", along, 0),
-                                          BODY("StorageClass", str, 0)};
+static const awsorch_member object_m[] = {M("Key", str, 0), M("LastModified", ts, 0),
+                                          M("ETag", str, 0), M("Size", along, 0),
+                                          M("StorageClass", str, 0)};
 STRUCT(object, object_m);
 static const awsorch_shape objects = {AWSORCH_LIST, NULL, 0, &object, NULL};
-static const awsorch_member prefix_m[] = {BODY("Prefix", str, 0)};
+static const awsorch_member prefix_m[] = {M("Prefix", str, 0)};
 STRUCT(common_prefix, prefix_m);
 static const awsorch_shape common_prefixes = {AWSORCH_LIST, NULL, 0, &common_prefix, NULL};
 static const awsorch_member list_in_m[] = {
@@ -78,18 +60,17 @@ static const awsorch_member list_in_m[] = {
     AT("ContinuationToken", str, AWSORCH_IN_QUERY, "continuation-token", 0),
     AT("StartAfter", str, AWSORCH_IN_QUERY, "start-after", 0)};
 STRUCT(list_in, list_in_m);
-static const awsorch_member list_out_m[] = {
-    BODY("IsTruncated", boolean, 0),
-    BODY("Contents", objects, AWSORCH_FLATTENED),
-    BODY("Name", str, 0),
-    BODY("Prefix", str, 0),
-    BODY("Delimiter", str, 0),
-    BODY("MaxKeys", integer, 0),
-    BODY("CommonPrefixes", common_prefixes, AWSORCH_FLATTENED),
-    BODY("KeyCount", integer, 0),
-    BODY("ContinuationToken", str, 0),
-    BODY("NextContinuationToken", str, 0),
-    BODY("StartAfter", str, 0)};
+static const awsorch_member list_out_m[] = {M("IsTruncated", boolean, 0),
+                                            M("Contents", objects, AWSORCH_FLATTENED),
+                                            M("Name", str, 0),
+                                            M("Prefix", str, 0),
+                                            M("Delimiter", str, 0),
+                                            M("MaxKeys", integer, 0),
+                                            M("CommonPrefixes", common_prefixes, AWSORCH_FLATTENED),
+                                            M("KeyCount", integer, 0),
+                                            M("ContinuationToken", str, 0),
+                                            M("NextContinuationToken", str, 0),
+                                            M("StartAfter", str, 0)};
 STRUCT(list_out, list_out_m);
 
 const awsorch_service_model awsorch_s3_model = {{"s3", "s3", "S3"},

@@ -1,22 +1,7 @@
 /* AWS Step Functions, declared once (awsJson 1.0): the wire binding, the JSON
  * form and the CLI flags of every operation come from these tables. */
 #include "awsorch/sfn.h"
-
-#define M(name, shape, flags)                                                                      \
-    {                                                                                              \
-        (name), &(shape), AWSORCH_IN_BODY, NULL, (flags)                                           \
-    }
-#define STRUCT(var, members)                                                                       \
-    static const awsorch_shape var = {AWSORCH_STRUCTURE, (members),                                \
-                                      sizeof(members) / sizeof((members)[0]), NULL, NULL}
-#define LIST(var, element)                                                                         \
-    static const awsorch_shape var = {AWSORCH_LIST, NULL, 0, &(element), NULL}
-
-static const awsorch_shape str = {AWSORCH_STRING, NULL, 0, NULL, NULL};
-static const awsorch_shape integer = {AWSORCH_INTEGER, NULL, 0, NULL, NULL};
-static const awsorch_shape along = {AWSORCH_LONG, NULL, 0, NULL, NULL};
-static const awsorch_shape boolean = {AWSORCH_BOOLEAN, NULL, 0, NULL, NULL};
-static const awsorch_shape ts = {AWSORCH_TIMESTAMP, NULL, 0, NULL, NULL};
+#include "declare.h"
 
 static const char *const status_v[] = {"RUNNING", "SUCCEEDED",       "FAILED", "TIMED_OUT",
                                        "ABORTED", "PENDING_REDRIVE", NULL};
