@@ -124,6 +124,13 @@ Test(cli_s3, errors_leave_no_file)
     cr_expect_null(fopen(outfile, "rb"), "the partial file was removed");
     awsorch_buf_free(&out);
     awsorch_buf_free(&err);
+    char *no_body[] = {"s3api", "put-object", "--bucket", "etl",
+                       "--key", "k",          "--body",   "/nonexistent/upload.csv",
+                       NULL};
+    cr_expect_eq(run(no_body, true, &out, &err), 252);
+    cr_expect_not_null(strstr(err.data, "Unable to open /nonexistent/upload.csv"), "%s", err.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
     char *no_outfile[] = {"s3api", "get-object", "--bucket", "etl", "--key", "k", NULL};
     cr_expect_eq(run(no_outfile, true, &out, &err), 252);
     cr_expect_not_null(strstr(err.data, "outfile"), "%s", err.data);

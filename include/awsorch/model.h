@@ -129,6 +129,14 @@ AWSORCH_API awsorch_status awsorch_invoke_json_stream(char **output_json, awsorc
                                                       const char *input_json,
                                                       awsorch_write_fn write, void *userdata);
 
+/* Like awsorch_invoke_json, with the operation's blob payload (S3 PutObject's
+ * Body) sent from a file, read in chunks, instead of from the JSON input. */
+AWSORCH_API awsorch_status awsorch_invoke_json_upload(char **output_json, awsorch_client *client,
+                                                      const awsorch_service_model *model,
+                                                      const awsorch_operation *op,
+                                                      const char *input_json,
+                                                      const char *body_file);
+
 /* Builds the HTTP request an operation would send, without sending it (for
  * tests and `--generate-request`); free the parts with awsorch_request_parts_free. */
 typedef struct awsorch_request_parts {

@@ -187,7 +187,7 @@ static const awsorch_member *blob_payload(const awsorch_shape *s)
 /* Parses the flags into in; a lone word is the OUTFILE of operations that
  * return a blob payload (s3api get-object ... OUTFILE). */
 static int parse_params(const awsorch_operation *op, int argc, char **argv, json_t *in,
-                        const char **outfile)
+                        const char **outfile, const char **body_file)
 {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -232,12 +232,23 @@ static int parse_params(const awsorch_operation *op, int argc, char **argv, json
                 (void)fprintf(stderr, "\naws: error: argument %s: expected one argument\n", a);
                 return CLI_EXIT_USAGE;
             }
-            char path_arg[4200];
             if (m->location == AWSORCH_IN_PAYLOAD && m->shape->type == AWSORCH_BLOB &&
-                strncmp(value, "file", 4) != 0) {
-                /* A streaming body is named by its file, as in the AWS CLI (--body FILE). */
-                (void)snprintf(path_arg, sizeof(path_arg), "fileb://%s", value);
-                value = path_arg;
+                body_file != NULL) {
+                /* A streaming body is named by its file, as in the AWS CLI (--body FILE),
+                 * and sent from it in chunks rather than through memory. */
+                const char *path = strncmp(value, "fileb://", 8) == 0  ? value + 8
+                                   : strncmp(value, "file://", 7) == 0 ? value + 7
+                                                                       : value;
+                FILE *probe = fopen(path, "rb");
+                if (probe == NULL) {
+                    char why[512];
+                    (void)snprintf(why, sizeof(why), "Unable to open %s: %s", path,
+                                   strerror(errno));
+                    return bad_param(a, why);
+                }
+                (void)fclose(probe);
+                *body_file = path;
+                continue;
             }
             int rc = to_json(a, m->shape, value, &v);
             if (rc != 0) {
@@ -350,11 +361,11 @@ static void print_help(const cli_service *svc, const awsorch_operation *op)
 /* Parses an operation's flags, checks what is required and validates the
  * input against the model; *input receives the JSON (free with free()). */
 static int prepare_input(const cli_service *svc, const awsorch_operation *op, int argc, char **argv,
-                         char **input, const char **outfile)
+                         char **input, const char **outfile, const char **body_file)
 {
     *input = NULL;
     json_t *in = json_object();
-    int rc = parse_params(op, argc, argv, in, outfile);
+    int rc = parse_params(op, argc, argv, in, outfile, body_file);
     if (rc != 0) {
         json_decref(in);
         return rc;
@@ -547,7 +558,7 @@ static int cli_wait(const cli_service *svc, int argc, char **argv, const cli_glo
         awsorch_operation_find(svc->ops, svc->op_count, waiter->operation);
     char *input = NULL;
     if (rc == 0) {
-        rc = prepare_input(svc, op, n, argv + 2, &input, NULL);
+        rc = prepare_input(svc, op, n, argv + 2, &input, NULL, NULL);
     }
     if (rc != 0) {
         return rc;
@@ -657,8 +668,9 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
     int rc = follow ? cli_take_wait_flags(&n, argv + 2, true, &f) : 0;
     char *input = NULL;
     const char *outfile = NULL;
+    const char *body_file = NULL;
     if (rc == 0) {
-        rc = prepare_input(svc, op, n, argv + 2, &input, &outfile);
+        rc = prepare_input(svc, op, n, argv + 2, &input, &outfile, &body_file);
     }
     if (rc == 0 && blob_payload(op->output) != NULL && outfile == NULL) {
         free(input);
@@ -691,6 +703,8 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
         if (st != AWSORCH_OK) {
             (void)remove(outfile); /* no half-written file is left behind */
         }
+    } else if (st == AWSORCH_OK && body_file != NULL) {
+        st = awsorch_invoke_json_upload(&output, client, svc->model, op, input, body_file);
     } else if (st == AWSORCH_OK) {
         st = f.wait ? awsorch_invoke_json(&output, client, svc->model, op, input)
                     : call_all_pages(&output, client, svc, op, input, g);

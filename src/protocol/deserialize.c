@@ -350,7 +350,8 @@ awsorch_status awsorch_deserialize(char **output_json, const awsorch_service_mod
 
 static awsorch_status invoke(char **output_json, awsorch_client *client,
                              const awsorch_service_model *model, const awsorch_operation *op,
-                             const char *input_json, awsorch_write_fn write, void *userdata)
+                             const char *input_json, awsorch_write_fn write, void *userdata,
+                             const char *body_file)
 {
     if (output_json == NULL || client == NULL || model == NULL || op == NULL) {
         return awsorch__fail(AWSORCH_E_INVALID_ARG, "invoke: NULL argument");
@@ -375,6 +376,11 @@ static awsorch_status invoke(char **output_json, awsorch_client *client,
     req.read_timeout_ms = op->long_poll ? 70000 : 0; /* above the 60 s a long poll may hold */
     req.reply_write = write;
     req.reply_userdata = userdata;
+    if (body_file != NULL) {
+        req.body = NULL; /* the payload member was left out of the JSON: the file is the body */
+        req.body_len = 0;
+        req.body_file = body_file;
+    }
     awsorch_response *reply = NULL;
     st = awsorch_client_send(&reply, client, &req);
     awsorch_request_parts_free(&parts);
@@ -403,7 +409,7 @@ awsorch_status awsorch_invoke_json(char **output_json, awsorch_client *client,
                                    const awsorch_service_model *model, const awsorch_operation *op,
                                    const char *input_json)
 {
-    return invoke(output_json, client, model, op, input_json, NULL, NULL);
+    return invoke(output_json, client, model, op, input_json, NULL, NULL, NULL);
 }
 
 awsorch_status awsorch_invoke_json_stream(char **output_json, awsorch_client *client,
@@ -411,5 +417,16 @@ awsorch_status awsorch_invoke_json_stream(char **output_json, awsorch_client *cl
                                           const awsorch_operation *op, const char *input_json,
                                           awsorch_write_fn write, void *userdata)
 {
-    return invoke(output_json, client, model, op, input_json, write, userdata);
+    return invoke(output_json, client, model, op, input_json, write, userdata, NULL);
+}
+
+awsorch_status awsorch_invoke_json_upload(char **output_json, awsorch_client *client,
+                                          const awsorch_service_model *model,
+                                          const awsorch_operation *op, const char *input_json,
+                                          const char *body_file)
+{
+    if (body_file == NULL) {
+        return awsorch__fail(AWSORCH_E_INVALID_ARG, "invoke_json_upload: no body file");
+    }
+    return invoke(output_json, client, model, op, input_json, NULL, NULL, body_file);
 }
