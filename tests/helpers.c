@@ -26,6 +26,19 @@ const char *tmp_file(int slot, const char *name, const char *text)
     return paths[slot];
 }
 
+int run_cli(char *const *args, char *const env[], awsorch_buf *out, awsorch_buf *err)
+{
+    char *argv[32];
+    int n = 0;
+    argv[n++] = AWSORCH_CLI;
+    for (; *args != NULL; args++) {
+        cr_assert(n < 31, "too many arguments for run_cli");
+        argv[n++] = *args;
+    }
+    argv[n] = NULL;
+    return run_cmd(argv, env, NULL, out, err);
+}
+
 void read_file(const char *path, awsorch_buf *out)
 {
     FILE *f = fopen(path, "rb");

@@ -16,6 +16,10 @@ const char *tmp_file(int slot, const char *name, const char *text);
 int run_cmd(char *const argv[], char *const env[], const char *stdin_path, awsorch_buf *out,
             awsorch_buf *err);
 
+/* Runs the awsorch CLI with args (NULL-terminated, without the program name)
+ * and exactly the environment env; like run_cmd otherwise. */
+int run_cli(char *const *args, char *const env[], awsorch_buf *out, awsorch_buf *err);
+
 /* Reads a whole file into a buffer; the test fails when it cannot. */
 void read_file(const char *path, awsorch_buf *out);
 

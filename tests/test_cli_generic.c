@@ -84,13 +84,6 @@ TestSuite(cli_generic, .init = start, .fini = stop);
 
 static int run(char *const *args, awsorch_buf *out, awsorch_buf *err)
 {
-    char *argv[24];
-    int n = 0;
-    argv[n++] = AWSORCH_CLI;
-    for (; *args && n < 23; args++) {
-        argv[n++] = *args;
-    }
-    argv[n] = NULL;
     char *env[] = {endpoint_env,
                    "AWS_ACCESS_KEY_ID=AKIDSFN",
                    "AWS_SECRET_ACCESS_KEY=secret",
@@ -98,7 +91,7 @@ static int run(char *const *args, awsorch_buf *out, awsorch_buf *err)
                    "HOME=/nonexistent",
                    "AWS_EC2_METADATA_DISABLED=true",
                    NULL};
-    return run_cmd(argv, env, NULL, out, err);
+    return run_cli(args, env, out, err);
 }
 
 static json_t *sent_body(size_t i)

@@ -46,13 +46,6 @@ TestSuite(cli_s3, .init = start, .fini = stop);
 
 static int run(char *const *args, bool local, awsorch_buf *out, awsorch_buf *err)
 {
-    char *argv[20];
-    int n = 0;
-    argv[n++] = AWSORCH_CLI;
-    for (; *args && n < 19; args++) {
-        argv[n++] = *args;
-    }
-    argv[n] = NULL;
     char *env[] = {local ? endpoint_env : "NO_ENDPOINT=1",
                    "AWS_ACCESS_KEY_ID=AKIDS3",
                    "AWS_SECRET_ACCESS_KEY=secret",
@@ -61,7 +54,7 @@ static int run(char *const *args, bool local, awsorch_buf *out, awsorch_buf *err
                    "AWS_EC2_METADATA_DISABLED=true",
                    "AWS_MAX_ATTEMPTS=1",
                    NULL};
-    return run_cmd(argv, env, NULL, out, err);
+    return run_cli(args, env, out, err);
 }
 
 Test(cli_s3, get_object_writes_the_outfile)

@@ -29,13 +29,6 @@ static const char *region_env = "AWS_REGION=eu-west-1";
 static int run(char *const *args, const char *config, const char *creds, awsorch_buf *out,
                awsorch_buf *err)
 {
-    char *argv[16];
-    int n = 0;
-    argv[n++] = AWSORCH_CLI;
-    for (; *args && n < 15; args++) {
-        argv[n++] = *args;
-    }
-    argv[n] = NULL;
     char cfg_env[600];
     char creds_env[600];
     (void)snprintf(cfg_env, sizeof(cfg_env), "AWS_CONFIG_FILE=%s",
@@ -51,7 +44,7 @@ static int run(char *const *args, const char *config, const char *creds, awsorch
                    config || creds ? "X=1" : "AWS_ACCESS_KEY_ID=AKIDENV",
                    config || creds ? "Y=1" : "AWS_SECRET_ACCESS_KEY=secretenv",
                    NULL};
-    return run_cmd(argv, env, NULL, out, err);
+    return run_cli(args, env, out, err);
 }
 
 Test(cli_sts, get_caller_identity_prints_json_like_the_aws_cli)

@@ -108,13 +108,6 @@ TestSuite(rerun, .init = start, .fini = stop);
 
 static int run(char *const *args, awsorch_buf *out, awsorch_buf *err)
 {
-    char *argv[16];
-    int n = 0;
-    argv[n++] = AWSORCH_CLI;
-    for (; *args && n < 15; args++) {
-        argv[n++] = *args;
-    }
-    argv[n] = NULL;
     char *env[] = {endpoint_env,
                    "AWS_ACCESS_KEY_ID=AKID",
                    "AWS_SECRET_ACCESS_KEY=s",
@@ -122,7 +115,7 @@ static int run(char *const *args, awsorch_buf *out, awsorch_buf *err)
                    "HOME=/nonexistent",
                    "AWS_EC2_METADATA_DISABLED=true",
                    NULL};
-    return run_cmd(argv, env, NULL, out, err);
+    return run_cli(args, env, out, err);
 }
 
 Test(rerun, plan_sets_flags_from_the_history)
