@@ -11,6 +11,7 @@
 
 #include "awsorch/sfn.h"
 #include "core/internal.h"
+#include "services/sfn_internal.h"
 
 typedef struct worker {
     awsorch_client *client;
@@ -23,22 +24,6 @@ typedef struct worker {
     char first_message[1024]; /* error records are per thread: carried back by hand */
     pthread_mutex_t lock;
 } worker;
-
-static awsorch_status sfn_call(awsorch_client *c, const char *op_name, json_t *in, json_t **out)
-{
-    const awsorch_operation *op =
-        awsorch_operation_find(awsorch_sfn_operations, awsorch_sfn_operation_count, op_name);
-    char *input = json_dumps(in, JSON_COMPACT);
-    char *output = NULL;
-    awsorch_status st =
-        input ? awsorch_invoke_json(&output, c, &awsorch_sfn_model, op, input) : AWSORCH_E_NOMEM;
-    free(input);
-    if (st == AWSORCH_OK && out != NULL) {
-        *out = json_loads(output, 0, NULL);
-    }
-    free(output);
-    return st;
-}
 
 static bool stopping(const worker *w)
 {
@@ -81,7 +66,7 @@ static void *heartbeat_loop(void *arg)
         }
         pthread_mutex_unlock(&b->lock);
         json_t *in = json_pack("{s:s}", "taskToken", b->token);
-        if (sfn_call(b->w->client, "SendTaskHeartbeat", in, NULL) != AWSORCH_OK) {
+        if (awsorch__sfn_call(NULL, b->w->client, "SendTaskHeartbeat", in) != AWSORCH_OK) {
             awsorch__log(AWSORCH_LOG_WARN, "heartbeat failed: %s", awsorch_error_last()->message);
         }
         json_decref(in);
@@ -121,7 +106,7 @@ static void run_task(worker *w, const char *token, const char *input)
         op = "SendTaskFailure";
     }
     free(output);
-    if (in == NULL || sfn_call(w->client, op, in, NULL) != AWSORCH_OK) {
+    if (in == NULL || awsorch__sfn_call(NULL, w->client, op, in) != AWSORCH_OK) {
         awsorch__log(AWSORCH_LOG_ERROR, "%s failed: %s", op, awsorch_error_last()->message);
     }
     json_decref(in);
@@ -148,7 +133,7 @@ static void *poll_loop(void *arg)
             (void)json_object_set_new(in, "workerName", json_string(w->o->worker_name));
         }
         json_t *task = NULL;
-        awsorch_status st = sfn_call(w->client, "GetActivityTask", in, &task);
+        awsorch_status st = awsorch__sfn_call(&task, w->client, "GetActivityTask", in);
         json_decref(in);
         if (st != AWSORCH_OK) {
             /* The client already retried what is transient; what remains is fatal. */

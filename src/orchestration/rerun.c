@@ -7,27 +7,11 @@
 
 #include "awsorch/sfn.h"
 #include "core/internal.h"
+#include "services/sfn_internal.h"
 
 /* A history this long is not a pipeline run; refusing it bounds memory. */
 #define MAX_EVENTS 200000
 #define MAX_CHAIN 64
-
-static awsorch_status call(json_t **out, awsorch_client *c, const char *op_name, json_t *in)
-{
-    const awsorch_operation *op =
-        awsorch_operation_find(awsorch_sfn_operations, awsorch_sfn_operation_count, op_name);
-    char *input = json_dumps(in, JSON_COMPACT);
-    char *output = NULL;
-    awsorch_status st = input ? awsorch_invoke_json(&output, c, &awsorch_sfn_model, op, input)
-                              : awsorch__fail(AWSORCH_E_NOMEM, "out of memory");
-    free(input);
-    if (st == AWSORCH_OK) {
-        *out = json_loads(output, 0, NULL);
-        st = *out ? AWSORCH_OK : awsorch__fail(AWSORCH_E_PARSE, "%s: unreadable reply", op_name);
-    }
-    free(output);
-    return st;
-}
 
 /* Task state names of a definition, Parallel branches and Map iterators included. */
 static void collect_tasks(json_t *states, json_t *tasks)
@@ -153,7 +137,7 @@ static awsorch_status read_history(awsorch_client *c, const char *arn, json_t *e
             (void)json_object_set_new(in, "nextToken", json_string(token));
         }
         json_t *page = NULL;
-        st = call(&page, c, "GetExecutionHistory", in);
+        st = awsorch__sfn_call(&page, c, "GetExecutionHistory", in);
         json_decref(in);
         free(token);
         token = NULL;
@@ -237,10 +221,10 @@ awsorch_status awsorch_sfn_plan_rerun(awsorch_sfn_rerun_plan **out, awsorch_clie
     json_t *outcomes = json_object();
     json_t *input = NULL;
     awsorch_sfn_rerun_plan *plan = calloc(1, sizeof(*plan));
-    awsorch_status st = plan ? call(&exec, client, "DescribeExecution", in)
+    awsorch_status st = plan ? awsorch__sfn_call(&exec, client, "DescribeExecution", in)
                              : awsorch__fail(AWSORCH_E_NOMEM, "out of memory");
     if (st == AWSORCH_OK) {
-        st = call(&sm, client, "DescribeStateMachineForExecution", in);
+        st = awsorch__sfn_call(&sm, client, "DescribeStateMachineForExecution", in);
     }
     if (st == AWSORCH_OK) {
         const char *text = json_string_value(json_object_get(sm, "definition"));

@@ -8,6 +8,7 @@
 
 #include "awsorch/sfn.h"
 #include "core/internal.h"
+#include "sfn_internal.h"
 
 typedef enum field_kind { F_STRING, F_TIME, F_INT, F_STATUS } field_kind;
 
@@ -105,25 +106,43 @@ static bool fill(void *obj, const field *fields, size_t n, json_t *doc)
     return true;
 }
 
+awsorch_status awsorch__sfn_call(json_t **out, awsorch_client *client, const char *op_name,
+                                 json_t *in)
+{
+    if (out != NULL) {
+        *out = NULL;
+    }
+    const awsorch_operation *op =
+        awsorch_operation_find(awsorch_sfn_operations, awsorch_sfn_operation_count, op_name);
+    char *input = in ? json_dumps(in, JSON_COMPACT) : NULL;
+    if (op == NULL || input == NULL) {
+        free(input);
+        return op ? awsorch__fail(AWSORCH_E_NOMEM, "out of memory")
+                  : awsorch__fail(AWSORCH_E_INTERNAL, "no Step Functions operation %s", op_name);
+    }
+    char *output = NULL;
+    awsorch_status st = awsorch_invoke_json(&output, client, &awsorch_sfn_model, op, input);
+    free(input);
+    if (st == AWSORCH_OK && out != NULL) {
+        *out = json_loads(output, 0, NULL);
+        if (*out == NULL) {
+            st = awsorch__fail(AWSORCH_E_PARSE, "%s: unreadable reply", op_name);
+        }
+    }
+    free(output);
+    return st;
+}
+
 /* Calls an operation with a JSON input and fills a struct from its output. */
 static awsorch_status typed_call(void **out, size_t size, const field *fields, size_t n,
                                  awsorch_client *client, const char *op_name, json_t *in)
 {
     *out = NULL;
-    const awsorch_operation *op =
-        awsorch_operation_find(awsorch_sfn_operations, awsorch_sfn_operation_count, op_name);
-    char *input = in ? json_dumps(in, JSON_COMPACT) : NULL;
-    if (input == NULL) {
-        return awsorch__fail(AWSORCH_E_NOMEM, "out of memory");
-    }
-    char *output = NULL;
-    awsorch_status st = awsorch_invoke_json(&output, client, &awsorch_sfn_model, op, input);
-    free(input);
+    json_t *doc = NULL;
+    awsorch_status st = awsorch__sfn_call(&doc, client, op_name, in);
     if (st != AWSORCH_OK) {
         return st;
     }
-    json_t *doc = json_loads(output, 0, NULL);
-    free(output);
     void *obj = calloc(1, size);
     if (obj == NULL || !fill(obj, fields, n, doc)) {
         free_fields(obj, fields, n);
