@@ -55,18 +55,7 @@ void awsorch__default_endpoint(const char *prefix, const char *region, bool fips
 
 static void form_encode(awsorch_buf *b, const char *s)
 {
-    static const char digits[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        bool unreserved = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                          (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' ||
-                          *p == '~';
-        if (unreserved) {
-            (void)awsorch_buf_append(b, p, 1);
-        } else {
-            char e[3] = {'%', digits[*p >> 4], digits[*p & 15]};
-            (void)awsorch_buf_append(b, e, 3);
-        }
-    }
+    awsorch__uri_encode(b, s, strlen(s), false);
 }
 
 static char *text_or_null(xmlNode *n, const char *path)

@@ -48,6 +48,10 @@ int awsorch__hex_value(unsigned char c);
 /* True for RFC 3986 unreserved characters: ALPHA DIGIT - . _ ~ */
 bool awsorch__is_unreserved(unsigned char c);
 
+/* Appends n bytes percent-encoded (uppercase hex) except unreserved characters
+ * and, when keep_slash, '/': URI paths, query strings and awsQuery forms. */
+void awsorch__uri_encode(awsorch_buf *out, const char *s, size_t n, bool keep_slash);
+
 /* SHA-256 and HMAC-SHA256 without heap allocation. */
 typedef struct awsorch__sha256 {
     uint64_t opaque[14]; /* holds an OpenSSL SHA256_CTX */

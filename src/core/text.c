@@ -28,6 +28,20 @@ bool awsorch__is_unreserved(unsigned char c)
            c == '.' || c == '_' || c == '~';
 }
 
+void awsorch__uri_encode(awsorch_buf *out, const char *s, size_t n, bool keep_slash)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (awsorch__is_unreserved(c) || (keep_slash && c == '/')) {
+            (void)awsorch_buf_append(out, &c, 1);
+        } else {
+            char e[3] = {'%', digits[c >> 4], digits[c & 15]};
+            (void)awsorch_buf_append(out, e, 3);
+        }
+    }
+}
+
 static unsigned char ascii_lower(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;

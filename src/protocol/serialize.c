@@ -240,22 +240,6 @@ static void scalar_text(const json_t *v, const awsorch_shape *s, ts_format ts, a
     }
 }
 
-static void uri_encode(awsorch_buf *out, const char *s, size_t n, bool keep_slash)
-{
-    static const char digits[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                     c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/');
-        if (plain) {
-            (void)awsorch_buf_append(out, &c, 1);
-        } else {
-            char e[3] = {'%', digits[c >> 4], digits[c & 15]};
-            (void)awsorch_buf_append(out, e, 3);
-        }
-    }
-}
-
 /* ---- JSON bodies ------------------------------------------------------------------ */
 
 /* The body as the JSON protocols send it: members in shape order, timestamps as
@@ -395,9 +379,9 @@ static void to_xml(awsorch_buf *out, const char *name, const json_t *v, const aw
 static void form_pair(awsorch_buf *out, const char *key, const char *value)
 {
     (void)awsorch_buf_puts(out, "&");
-    uri_encode(out, key, strlen(key), false);
+    awsorch__uri_encode(out, key, strlen(key), false);
     (void)awsorch_buf_puts(out, "=");
-    uri_encode(out, value, strlen(value), false);
+    awsorch__uri_encode(out, value, strlen(value), false);
 }
 
 static void to_query(awsorch_buf *out, const char *prefix, const json_t *v, const awsorch_shape *s,
@@ -506,7 +490,7 @@ static awsorch_status rest_uri(const awsorch_operation *op, const json_t *in, aw
                                  "of the request path)",
                                  m ? m->name : label);
         }
-        uri_encode(path, text.data, text.len, greedy);
+        awsorch__uri_encode(path, text.data, text.len, greedy);
         awsorch_buf_free(&text);
         i = (size_t)(end - uri);
     }
@@ -529,9 +513,9 @@ static awsorch_status rest_uri(const awsorch_operation *op, const json_t *in, aw
             if (query->len > 0) {
                 (void)awsorch_buf_puts(query, "&");
             }
-            uri_encode(query, key, strlen(key), false);
+            awsorch__uri_encode(query, key, strlen(key), false);
             (void)awsorch_buf_puts(query, "=");
-            uri_encode(query, text.data ? text.data : "", text.len, false);
+            awsorch__uri_encode(query, text.data ? text.data : "", text.len, false);
             awsorch_buf_free(&text);
         }
     }
@@ -718,9 +702,9 @@ awsorch_status awsorch__serialize_json(awsorch_request_parts *out,
     case AWSORCH_AWS_QUERY: {
         awsorch_buf form = AWSORCH_BUF_INIT;
         (void)awsorch_buf_puts(&form, "Action=");
-        uri_encode(&form, op->name, strlen(op->name), false);
+        awsorch__uri_encode(&form, op->name, strlen(op->name), false);
         (void)awsorch_buf_puts(&form, "&Version=");
-        uri_encode(&form, model->api_version, strlen(model->api_version), false);
+        awsorch__uri_encode(&form, model->api_version, strlen(model->api_version), false);
         to_query(&form, "", in, input, 0);
         st = set_body(out, form.data, form.len);
         awsorch_buf_free(&form);
