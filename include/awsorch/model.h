@@ -36,7 +36,8 @@ typedef enum awsorch_location {
 enum {
     AWSORCH_REQUIRED = 1u << 0,
     AWSORCH_IDEMPOTENCY_TOKEN = 1u << 1, /* generated (UUID v4) when left empty */
-    AWSORCH_FLATTENED = 1u << 2          /* XML/query lists without a wrapper element */
+    AWSORCH_FLATTENED = 1u << 2,         /* XML/query lists without a wrapper element */
+    AWSORCH_STREAMING = 1u << 3 /* a blob payload of any size (S3 Body): the CLI names its file */
 };
 
 typedef struct awsorch_shape awsorch_shape;
@@ -95,7 +96,7 @@ typedef struct awsorch_paginator_spec {
     const char *operation;    /* "ListExecutions" */
     const char *input_token;  /* "nextToken" */
     const char *output_token; /* "nextToken" */
-    const char *items;        /* "executions" */
+    const char *items;        /* "executions", or a path into the page: "ResultSet.Rows" */
 } awsorch_paginator_spec;
 
 /* An iterator over an operation's pages that the caller drives. */

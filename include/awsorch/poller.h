@@ -59,17 +59,28 @@ AWSORCH_API awsorch_status awsorch_poll(awsorch_poll_result *result, awsorch_des
                                         void *userdata, const awsorch_poll_options *opts);
 
 /* A waiter, declared per service like its operations: which describe call to
- * repeat and which values of which member end the wait. */
+ * repeat and which values of which member end the wait. Members are named by
+ * a path into the reply ("status", "JobRun.JobRunState"). */
 typedef struct awsorch_waiter {
     const char *name;              /* "execution-complete" */
     const char *operation;         /* "DescribeExecution" */
-    const char *state_member;      /* "status" */
+    const char *state_member;      /* "status", "QueryExecution.Status.State" */
     const char *const *success;    /* NULL-terminated terminal success values */
     const char *const *failure;    /* NULL-terminated terminal failure values */
     const char *reason_members[3]; /* members that explain a failure ("error", "cause") */
     double delay_s;                /* AWS CLI-like default delay */
-    const char *start_operation;   /* the operation `--wait` follows ("StartExecution") */
-    const char *id_member;         /* member of the start output and the describe input */
+    /* `--wait` on the start operation builds the describe input from the describe
+     * operation's required members that the start input has, plus the id. */
+    const char *start_operation; /* the operation `--wait` follows ("StartExecution") */
+    const char *id_member;       /* member of the start output that names the work; NULL: none */
+    /* Appended fields (designated initializers leave them NULL): */
+    const char *id_input_member;  /* id_member's name in the describe input when it differs:
+                                     StartJobRun's JobRunId is GetJobRun's RunId */
+    const char *ended_member;     /* when set, the work has ended only while this member */
+    const char *ended_value;      /* holds this value; until then the wait goes on whatever
+                                     state_member says (Glue crawlers: Crawler.State READY,
+                                     then Crawler.LastCrawl.Status decides) */
+    const char *start_operation2; /* a second operation `--wait` follows */
 } awsorch_waiter;
 
 /* Waits with a declared waiter: input_json is the describe call's input. On

@@ -29,6 +29,7 @@ typedef struct cli_globals {
     bool no_paginate;
     long connect_timeout_s;
     long read_timeout_s;
+    const char *binary_format; /* --cli-binary-format; NULL: the profile's, else base64 */
 } cli_globals;
 
 /* Removes the global options from argv (shifting the rest down); returns false

@@ -37,6 +37,45 @@ void cli_kebab(const char *name, char *out, size_t out_len)
     out[w] = '\0';
 }
 
+/* The value at a dotted path of a reply ("JobRun.JobRunState", "ResultSet.Rows"),
+ * or NULL. */
+static json_t *json_at(json_t *doc, const char *path)
+{
+    json_t *v = doc;
+    const char *p = path;
+    while (v != NULL && p != NULL) {
+        const char *dot = strchr(p, '.');
+        char key[256];
+        (void)snprintf(key, sizeof(key), "%.*s", (int)(dot ? dot - p : (long)strlen(p)), p);
+        v = json_object_get(v, key);
+        p = dot ? dot + 1 : NULL;
+    }
+    return v;
+}
+
+/* Sets the value at a dotted path, making the objects on the way (steals value). */
+static void json_set_at(json_t *doc, const char *path, json_t *value)
+{
+    const char *dot = strchr(path, '.');
+    while (dot != NULL && json_is_object(doc)) {
+        char key[256];
+        (void)snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+        json_t *next = json_object_get(doc, key);
+        if (next == NULL) {
+            next = json_object();
+            (void)json_object_set_new(doc, key, next);
+        }
+        doc = next;
+        path = dot + 1;
+        dot = strchr(path, '.');
+    }
+    if (json_is_object(doc)) {
+        (void)json_object_set_new(doc, path, value);
+    } else {
+        json_decref(value);
+    }
+}
+
 static const char *shape_kind(const awsorch_shape *s)
 {
     static const char *const names[] = {"string",    "integer", "long",      "boolean", "double",
@@ -80,8 +119,10 @@ static int read_value(const char *flag, const char *arg, awsorch_buf *out, bool 
     return 0;
 }
 
-/* Converts one command-line value to the member's JSON form. */
-static int to_json(const char *flag, const awsorch_shape *s, const char *arg, json_t **out)
+/* Converts one command-line value to the member's JSON form; raw_blobs is
+ * --cli-binary-format raw-in-base64-out. */
+static int to_json(const char *flag, const awsorch_shape *s, const char *arg, bool raw_blobs,
+                   json_t **out)
 {
     awsorch_buf text = AWSORCH_BUF_INIT;
     bool binary = false;
@@ -114,7 +155,7 @@ static int to_json(const char *flag, const awsorch_shape *s, const char *arg, js
         break;
     }
     case AWSORCH_BLOB:
-        if (binary) {
+        if (binary || raw_blobs) {
             *out = json_stringn(t, text.len);
         } else {
             /* Inline blobs are base64, as in the AWS CLI v2. */
@@ -171,7 +212,6 @@ static const awsorch_member *member_for_flag(const awsorch_operation *op, const 
     return NULL;
 }
 
-/* Builds the JSON input from the command line; 0 or an exit code. */
 /* The member that carries a blob payload (S3 Body, Lambda Payload), or NULL. */
 static const awsorch_member *blob_payload(const awsorch_shape *s)
 {
@@ -185,9 +225,9 @@ static const awsorch_member *blob_payload(const awsorch_shape *s)
 }
 
 /* Parses the flags into in; a lone word is the OUTFILE of operations that
- * return a blob payload (s3api get-object ... OUTFILE). */
-static int parse_params(const awsorch_operation *op, int argc, char **argv, json_t *in,
-                        const char **outfile, const char **body_file)
+ * return a blob payload (s3api get-object ... OUTFILE, lambda invoke ... OUTFILE). */
+static int parse_params(const awsorch_operation *op, int argc, char **argv, bool raw_blobs,
+                        json_t *in, const char **outfile, const char **body_file)
 {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -219,7 +259,7 @@ static int parse_params(const awsorch_operation *op, int argc, char **argv, json
             v = json_array();
             while (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) {
                 json_t *e = NULL;
-                int rc = to_json(a, m->shape->element, argv[++i], &e);
+                int rc = to_json(a, m->shape->element, argv[++i], raw_blobs, &e);
                 if (rc != 0) {
                     json_decref(v);
                     return rc;
@@ -233,7 +273,7 @@ static int parse_params(const awsorch_operation *op, int argc, char **argv, json
                 return CLI_EXIT_USAGE;
             }
             if (m->location == AWSORCH_IN_PAYLOAD && m->shape->type == AWSORCH_BLOB &&
-                body_file != NULL) {
+                (m->flags & AWSORCH_STREAMING) && body_file != NULL) {
                 /* A streaming body is named by its file, as in the AWS CLI (--body FILE),
                  * and sent from it in chunks rather than through memory. */
                 const char *path = strncmp(value, "fileb://", 8) == 0  ? value + 8
@@ -250,7 +290,7 @@ static int parse_params(const awsorch_operation *op, int argc, char **argv, json
                 *body_file = path;
                 continue;
             }
-            int rc = to_json(a, m->shape, value, &v);
+            int rc = to_json(a, m->shape, value, raw_blobs, &v);
             if (rc != 0) {
                 return rc;
             }
@@ -358,14 +398,58 @@ static void print_help(const cli_service *svc, const awsorch_operation *op)
     }
 }
 
+/* True when a shape holds a blob anywhere (to a bounded depth). */
+static bool has_blob(const awsorch_shape *s, int depth)
+{
+    if (s == NULL || depth > 12) {
+        return false;
+    }
+    switch (s->type) {
+    case AWSORCH_BLOB: return true;
+    case AWSORCH_LIST:
+    case AWSORCH_MAP: return has_blob(s->element, depth + 1);
+    case AWSORCH_STRUCTURE:
+        for (size_t i = 0; i < s->member_count; i++) {
+            if (has_blob(s->members[i].shape, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    default: return false;
+    }
+}
+
+/* --cli-binary-format, or cli_binary_format in the profile, as the AWS CLI v2
+ * reads it: raw-in-base64-out takes blob values as they are written, base64
+ * (the default) as base64 text. */
+static bool raw_blobs(const cli_globals *g)
+{
+    if (g->binary_format != NULL) {
+        return strcmp(g->binary_format, "raw-in-base64-out") == 0;
+    }
+    awsorch_settings_options o = AWSORCH_SETTINGS_OPTIONS_INIT;
+    o.profile = g->profile;
+    o.no_imds_region = true;
+    awsorch_settings *settings = NULL;
+    if (awsorch_settings_load(&settings, &o) != AWSORCH_OK) {
+        return false; /* the client reports a bad profile */
+    }
+    const char *v = awsorch_settings_get(settings, "cli_binary_format");
+    bool raw = v != NULL && strcmp(v, "raw-in-base64-out") == 0;
+    awsorch_settings_free(settings);
+    return raw;
+}
+
 /* Parses an operation's flags, checks what is required and validates the
  * input against the model; *input receives the JSON (free with free()). */
 static int prepare_input(const cli_service *svc, const awsorch_operation *op, int argc, char **argv,
-                         char **input, const char **outfile, const char **body_file)
+                         const cli_globals *g, char **input, const char **outfile,
+                         const char **body_file)
 {
     *input = NULL;
     json_t *in = json_object();
-    int rc = parse_params(op, argc, argv, in, outfile, body_file);
+    int rc = parse_params(op, argc, argv, has_blob(op->input, 0) && raw_blobs(g), in, outfile,
+                          body_file);
     if (rc != 0) {
         json_decref(in);
         return rc;
@@ -516,9 +600,9 @@ int cli_run_wait(const cli_service *svc, const awsorch_waiter *waiter, awsorch_c
         if (result == AWSORCH_POLL_ENDED_FAILED) {
             json_t *doc = json_loads(final, 0, NULL);
             (void)fprintf(stderr, "\nWaiter %s failed: %s", waiter->name,
-                          json_string_value(json_object_get(doc, waiter->state_member)));
+                          json_string_value(json_at(doc, waiter->state_member)));
             for (size_t i = 0; i < 3 && waiter->reason_members[i] != NULL; i++) {
-                const char *v = json_string_value(json_object_get(doc, waiter->reason_members[i]));
+                const char *v = json_string_value(json_at(doc, waiter->reason_members[i]));
                 if (v != NULL) {
                     (void)fprintf(stderr, ": %s", v);
                 }
@@ -558,7 +642,7 @@ static int cli_wait(const cli_service *svc, int argc, char **argv, const cli_glo
         awsorch_operation_find(svc->ops, svc->op_count, waiter->operation);
     char *input = NULL;
     if (rc == 0) {
-        rc = prepare_input(svc, op, n, argv + 2, &input, NULL, NULL);
+        rc = prepare_input(svc, op, n, argv + 2, g, &input, NULL, NULL);
     }
     if (rc != 0) {
         return rc;
@@ -604,11 +688,12 @@ static awsorch_status call_all_pages(char **output, awsorch_client *client, cons
         if (merged == NULL) {
             merged = doc;
         } else {
-            json_t *items = json_object_get(merged, spec->items);
-            if (items == NULL) {
-                (void)json_object_set(merged, spec->items, json_object_get(doc, spec->items));
-            } else {
-                (void)json_array_extend(items, json_object_get(doc, spec->items));
+            json_t *items = json_at(merged, spec->items);
+            json_t *more = json_at(doc, spec->items);
+            if (items == NULL && more != NULL) {
+                json_set_at(merged, spec->items, json_incref(more));
+            } else if (json_is_array(items) && json_is_array(more)) {
+                (void)json_array_extend(items, more);
             }
             json_decref(doc);
         }
@@ -621,6 +706,45 @@ static awsorch_status call_all_pages(char **output, awsorch_client *client, cons
     }
     json_decref(merged);
     return st;
+}
+
+/* The describe input that follows a start call: the describe operation's
+ * required members the start input has (Glue's JobName), plus the id the start
+ * output names (JobRunId, as RunId). 0 or an exit code. */
+static int follow_input(const cli_service *svc, const awsorch_operation *start,
+                        const awsorch_waiter *w, const char *start_input, const char *start_output,
+                        char **describe_input)
+{
+    const awsorch_operation *describe =
+        awsorch_operation_find(svc->ops, svc->op_count, w->operation);
+    json_t *in = json_loads(start_input, 0, NULL);
+    json_t *started = json_loads(start_output, 0, NULL);
+    json_t *d = json_object();
+    for (size_t i = 0; describe && describe->input && i < describe->input->member_count; i++) {
+        const awsorch_member *m = &describe->input->members[i];
+        json_t *v = json_object_get(in, m->name);
+        if ((m->flags & AWSORCH_REQUIRED) && v != NULL) {
+            (void)json_object_set(d, m->name, v);
+        }
+    }
+    const char *id =
+        w->id_member ? json_string_value(json_object_get(started, w->id_member)) : NULL;
+    if (id != NULL) {
+        (void)json_object_set_new(d, w->id_input_member ? w->id_input_member : w->id_member,
+                                  json_string(id));
+    }
+    int rc = 0;
+    if (w->id_member != NULL && id == NULL) {
+        (void)fprintf(stderr, "\n%s returned no %s to wait on\n", start->name, w->id_member);
+        rc = CLI_EXIT_OTHER;
+    } else {
+        *describe_input = json_dumps(d, JSON_COMPACT);
+        rc = *describe_input ? 0 : CLI_EXIT_OTHER;
+    }
+    json_decref(d);
+    json_decref(started);
+    json_decref(in);
+    return rc;
 }
 
 static size_t write_file(void *userdata, const void *data, size_t len)
@@ -658,9 +782,10 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
     }
     const awsorch_waiter *follow = NULL;
     for (size_t i = 0; i < svc->waiter_count; i++) {
-        if (svc->waiters[i].start_operation != NULL &&
-            strcmp(svc->waiters[i].start_operation, op->name) == 0) {
-            follow = &svc->waiters[i];
+        const awsorch_waiter *w = &svc->waiters[i];
+        if ((w->start_operation != NULL && strcmp(w->start_operation, op->name) == 0) ||
+            (w->start_operation2 != NULL && strcmp(w->start_operation2, op->name) == 0)) {
+            follow = w;
         }
     }
     wait_flags f = {false, 0.0, 0.0};
@@ -670,7 +795,7 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
     const char *outfile = NULL;
     const char *body_file = NULL;
     if (rc == 0) {
-        rc = prepare_input(svc, op, n, argv + 2, &input, &outfile, &body_file);
+        rc = prepare_input(svc, op, n, argv + 2, g, &input, &outfile, &body_file);
     }
     if (rc == 0 && blob_payload(op->output) != NULL && outfile == NULL) {
         free(input);
@@ -709,33 +834,26 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
         st = f.wait ? awsorch_invoke_json(&output, client, svc->model, op, input)
                     : call_all_pages(&output, client, svc, op, input, g);
     }
-    free(input);
     if (st != AWSORCH_OK) {
+        free(input);
         awsorch_client_free(client);
         return cli_call_error(op->name, st);
     }
     if (!f.wait) {
+        free(input);
         rc = cli_print_output(out, output, op, g);
         free(output);
         awsorch_client_free(client);
         return rc;
     }
     /* --wait: follow the work this call started until it ends. */
-    json_t *started = json_loads(output, 0, NULL);
-    const char *id = json_string_value(json_object_get(started, follow->id_member));
-    json_t *describe_in = json_object();
-    if (id != NULL) {
-        (void)json_object_set_new(describe_in, follow->id_member, json_string(id));
-    }
-    char *describe_input = json_dumps(describe_in, JSON_COMPACT);
-    json_decref(describe_in);
-    json_decref(started);
+    char *describe_input = NULL;
+    rc = follow_input(svc, op, follow, input, output, &describe_input);
+    free(input);
     free(output);
-    if (id == NULL) {
-        free(describe_input);
+    if (rc != 0) {
         awsorch_client_free(client);
-        (void)fprintf(stderr, "\n%s returned no %s to wait on\n", op->name, follow->id_member);
-        return CLI_EXIT_OTHER;
+        return rc;
     }
     rc = cli_run_wait(svc, follow, client, describe_input, &f, g, out);
     free(describe_input);

@@ -11,6 +11,11 @@ static const char usage[] =
     "commands:\n"
     "  sign       sign a raw HTTP request and print any signing stage\n"
     "  stepfunctions  AWS Step Functions (awsorch stepfunctions help lists the operations)\n"
+    "  glue       AWS Glue jobs and crawlers (start-job-run, get-job-run, start-crawler, ...)\n"
+    "  athena     Amazon Athena queries (start-query-execution, get-query-results, ...)\n"
+    "  redshift-data  Amazon Redshift Data API (execute-statement, describe-statement, ...)\n"
+    "  lambda     AWS Lambda (invoke, get-function, list-functions, ...)\n"
+    "  logs       Amazon CloudWatch Logs (get-log-events, filter-log-events)\n"
     "  s3api      Amazon S3 objects (get-object, put-object, head-object, list-objects-v2, ...)\n"
     "  sts        AWS STS (awsorch sts help lists the operations)\n"
     "  request    sign and send any AWS API request (-X, -H, -d, URL)\n"
@@ -18,7 +23,7 @@ static const char usage[] =
     "\n"
     "global options: --region R, --profile P, --endpoint-url URL, --output json|text,\n"
     "  --debug, --no-verify-ssl, --no-sign-request, --cli-connect-timeout S,\n"
-    "  --cli-read-timeout S\n";
+    "  --cli-read-timeout S, --cli-binary-format base64|raw-in-base64-out\n";
 
 static void log_to_stderr(awsorch_log_level level, const char *line, void *userdata)
 {
@@ -54,6 +59,21 @@ int main(int argc, char **argv)
         {&awsorch_sfn_model, awsorch_sfn_operations, awsorch_sfn_operation_count,
          awsorch_sfn_waiters, awsorch_sfn_waiter_count, awsorch_sfn_paginators,
          awsorch_sfn_paginator_count},
+        {&awsorch_glue_model, awsorch_glue_operations, awsorch_glue_operation_count,
+         awsorch_glue_waiters, awsorch_glue_waiter_count, awsorch_glue_paginators,
+         awsorch_glue_paginator_count},
+        {&awsorch_athena_model, awsorch_athena_operations, awsorch_athena_operation_count,
+         awsorch_athena_waiters, awsorch_athena_waiter_count, awsorch_athena_paginators,
+         awsorch_athena_paginator_count},
+        {&awsorch_redshift_data_model, awsorch_redshift_data_operations,
+         awsorch_redshift_data_operation_count, awsorch_redshift_data_waiters,
+         awsorch_redshift_data_waiter_count, awsorch_redshift_data_paginators,
+         awsorch_redshift_data_paginator_count},
+        {&awsorch_lambda_model, awsorch_lambda_operations, awsorch_lambda_operation_count,
+         awsorch_lambda_waiters, awsorch_lambda_waiter_count, awsorch_lambda_paginators,
+         awsorch_lambda_paginator_count},
+        {&awsorch_logs_model, awsorch_logs_operations, awsorch_logs_operation_count, NULL, 0,
+         awsorch_logs_paginators, awsorch_logs_paginator_count},
         {&awsorch_s3_model, awsorch_s3_operations, awsorch_s3_operation_count, NULL, 0,
          awsorch_s3_paginators, awsorch_s3_paginator_count},
         {&awsorch_sts_model, awsorch_sts_operations, awsorch_sts_operation_count, NULL, 0, NULL, 0},

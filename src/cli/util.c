@@ -59,6 +59,16 @@ bool cli_take_globals(int *argc, char **argv, cli_globals *g, char *err, size_t 
         } else if (strcmp(a, "--cli-connect-timeout") == 0) {
             ok = take_value(&i, *argc, argv, &v, err, err_len) &&
                  parse_seconds(a, v, &g->connect_timeout_s, err, err_len);
+        } else if (strcmp(a, "--cli-binary-format") == 0) {
+            ok = take_value(&i, *argc, argv, &g->binary_format, err, err_len);
+            if (ok && strcmp(g->binary_format, "base64") != 0 &&
+                strcmp(g->binary_format, "raw-in-base64-out") != 0) {
+                (void)snprintf(err, err_len,
+                               "argument --cli-binary-format: Invalid choice '%s', choose from: "
+                               "base64, raw-in-base64-out",
+                               g->binary_format);
+                ok = false;
+            }
         } else if (strcmp(a, "--cli-read-timeout") == 0) {
             ok = take_value(&i, *argc, argv, &v, err, err_len) &&
                  parse_seconds(a, v, &g->read_timeout_s, err, err_len);

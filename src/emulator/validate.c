@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "awsorch/athena.h"
+#include "awsorch/glue.h"
+#include "awsorch/logs.h"
+#include "awsorch/redshift_data.h"
 #include "awsorch/sfn.h"
 #include "internal.h"
 
@@ -204,9 +208,21 @@ int emu_validate(const awsorch_shape *shape, json_t *input, emu_error *err)
 
 const awsorch_operation *emu_model_operation(const char *service, const char *operation)
 {
-    if (strcmp(service, "sfn") == 0) {
-        return awsorch_operation_find(awsorch_sfn_operations, awsorch_sfn_operation_count,
-                                      operation);
+    static const struct {
+        const char *service;
+        const awsorch_operation *ops;
+        const size_t *count;
+    } models[] = {
+        {"sfn", awsorch_sfn_operations, &awsorch_sfn_operation_count},
+        {"glue", awsorch_glue_operations, &awsorch_glue_operation_count},
+        {"athena", awsorch_athena_operations, &awsorch_athena_operation_count},
+        {"redshift-data", awsorch_redshift_data_operations, &awsorch_redshift_data_operation_count},
+        {"logs", awsorch_logs_operations, &awsorch_logs_operation_count},
+    };
+    for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+        if (strcmp(models[i].service, service) == 0) {
+            return awsorch_operation_find(models[i].ops, *models[i].count, operation);
+        }
     }
     return NULL;
 }

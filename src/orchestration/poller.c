@@ -145,27 +145,54 @@ static bool in_list(const char *value, const char *const *list)
     return false;
 }
 
+/* The value at a dotted path ("JobRun.JobRunState") of a reply, or NULL. */
+static json_t *at_path(json_t *doc, const char *path)
+{
+    json_t *v = doc;
+    const char *p = path;
+    while (v != NULL && p != NULL) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        char key[256];
+        if (n >= sizeof(key)) {
+            return NULL;
+        }
+        memcpy(key, p, n);
+        key[n] = '\0';
+        v = json_object_get(v, key);
+        p = dot ? dot + 1 : NULL;
+    }
+    return v;
+}
+
 static awsorch_status describe_once(void *ud, awsorch_poll_state *state, char *label,
                                     size_t label_len)
 {
     wait_ctx *w = ud;
+    const awsorch_waiter *wt = w->waiter;
     char *out = NULL;
     awsorch_status st = awsorch_invoke_json(&out, w->client, w->model, w->op, w->input);
     if (st != AWSORCH_OK) {
         return st;
     }
     json_t *doc = json_loads(out, 0, NULL);
-    const char *value = json_string_value(json_object_get(doc, w->waiter->state_member));
+    /* A gated waiter: until the gate member holds its value the work goes on,
+     * and the gate's value is what progress shows. */
+    const char *gate = wt->ended_member ? json_string_value(at_path(doc, wt->ended_member)) : NULL;
+    bool ended = wt->ended_member == NULL ||
+                 (gate != NULL && wt->ended_value != NULL && strcmp(gate, wt->ended_value) == 0);
+    const char *value = ended ? json_string_value(at_path(doc, wt->state_member)) : gate;
     if (value == NULL) {
         json_decref(doc);
         free(out);
         return awsorch__fail(AWSORCH_E_PARSE, "%s: the reply has no %s", w->op->name,
-                             w->waiter->state_member);
+                             ended ? wt->state_member : wt->ended_member);
     }
     (void)snprintf(label, label_len, "%s", value);
-    *state = in_list(value, w->waiter->success)   ? AWSORCH_POLL_SUCCEEDED
-             : in_list(value, w->waiter->failure) ? AWSORCH_POLL_FAILED
-                                                  : AWSORCH_POLL_RUNNING;
+    *state = !ended                        ? AWSORCH_POLL_RUNNING
+             : in_list(value, wt->success) ? AWSORCH_POLL_SUCCEEDED
+             : in_list(value, wt->failure) ? AWSORCH_POLL_FAILED
+                                           : AWSORCH_POLL_RUNNING;
     json_decref(doc);
     free(w->last);
     w->last = out;

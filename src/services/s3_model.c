@@ -11,7 +11,7 @@ static const awsorch_member get_in_m[] = {
     AT("VersionId", str, AWSORCH_IN_QUERY, "versionId", 0)};
 STRUCT(get_in, get_in_m);
 static const awsorch_member object_out_m[] = {
-    AT("Body", blob, AWSORCH_IN_PAYLOAD, NULL, 0),
+    AT("Body", blob, AWSORCH_IN_PAYLOAD, NULL, AWSORCH_STREAMING),
     AT("ContentLength", along, AWSORCH_IN_HEADER, "Content-Length", 0),
     AT("ContentType", str, AWSORCH_IN_HEADER, "Content-Type", 0),
     AT("ETag", str, AWSORCH_IN_HEADER, "ETag", 0),
@@ -32,7 +32,7 @@ STRUCT(key_in, key_in_m);
 static const awsorch_member put_in_m[] = {
     AT("Bucket", str, AWSORCH_IN_URI, NULL, AWSORCH_REQUIRED),
     AT("Key", str, AWSORCH_IN_URI, NULL, AWSORCH_REQUIRED),
-    AT("Body", blob, AWSORCH_IN_PAYLOAD, NULL, 0),
+    AT("Body", blob, AWSORCH_IN_PAYLOAD, NULL, AWSORCH_STREAMING),
     AT("ContentType", str, AWSORCH_IN_HEADER, "Content-Type", 0)};
 STRUCT(put_in, put_in_m);
 static const awsorch_member put_out_m[] = {

@@ -294,7 +294,11 @@ const awsorch_waiter awsorch_sfn_waiters[] = {
      {"error", "cause", NULL},
      5.0,
      "StartExecution",
-     "executionArn"},
+     "executionArn",
+     NULL,
+     NULL,
+     NULL,
+     NULL},
 };
 
 const size_t awsorch_sfn_waiter_count =
