@@ -1266,6 +1266,15 @@ static void truncated_free(void *cls)
     free(t);
 }
 
+static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)cls;
+    (void)pos;
+    (void)buf;
+    (void)max;
+    return MHD_CONTENT_READER_END_OF_STREAM;
+}
+
 static enum MHD_Result respond(struct MHD_Connection *connection, const char *method, outcome *o)
 {
     struct MHD_Response *resp;
@@ -1285,17 +1294,19 @@ static enum MHD_Result respond(struct MHD_Connection *connection, const char *me
         t->len = o->rep.body_len;
         o->rep.body = NULL;
         resp = MHD_create_response_from_callback(t->len, 4096, truncated_read, t, truncated_free);
+    } else if (head && length != NULL) {
+        /* HEAD announces the object's size; MHD sends no body for HEAD, so the
+         * reader is never asked for bytes. */
+        resp = MHD_create_response_from_callback(strtoull(length, NULL, 10), 4096, no_body, NULL,
+                                                 NULL);
     } else {
         resp = MHD_create_response_from_buffer(o->rep.body_len, o->rep.body, MHD_RESPMEM_MUST_COPY);
     }
     if (resp == NULL) {
         return MHD_NO;
     }
-    if (head && length != NULL) {
-        (void)MHD_set_response_options(resp, MHD_RF_INSANITY_HEADER_CONTENT_LENGTH, MHD_RO_END);
-    }
     for (size_t i = 0; i < o->rep.header_count; i++) {
-        if (strcasecmp(o->rep.headers[i].name, "content-length") == 0 && !(head && length)) {
+        if (strcasecmp(o->rep.headers[i].name, "content-length") == 0) {
             continue;
         }
         (void)MHD_add_response_header(resp, o->rep.headers[i].name, o->rep.headers[i].value);
