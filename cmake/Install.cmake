@@ -8,7 +8,7 @@ install(TARGETS awsorch_shared awsorch_static EXPORT awsorchTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS awsorch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS awsorch awsorch-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 set_target_properties(awsorch_shared PROPERTIES EXPORT_NAME awsorch)
 set_target_properties(awsorch_static PROPERTIES EXPORT_NAME static)
 install(EXPORT awsorchTargets NAMESPACE awsorch::

@@ -23,8 +23,9 @@ typedef struct awsorch__sts_ctx {
     long timeout_ms;
 } awsorch__sts_ctx;
 
-/* Makes an awsQuery call to STS; on success *doc holds the reply and *result
- * its <ActionResult> element. Service errors fill the error record. */
+/* Makes an awsQuery call to STS; on success *doc holds the reply (free it with
+ * awsorch__xml_free_doc) and *result its <ActionResult> element. Service errors
+ * fill the error record. */
 awsorch_status awsorch__sts_call(const awsorch__sts_ctx *ctx, const char *action,
                                  const awsorch__param *params, size_t n, xmlDoc **doc,
                                  xmlNode **result);

@@ -21,6 +21,7 @@
 
 #include "auth_internal.h"
 #include "core/json.h"
+#include "core/xml.h"
 
 extern char **environ;
 
@@ -804,7 +805,7 @@ static outcome assume_role(chain *c, const profile *p, const awsorch_credentials
     awsorch_status st = awsorch__sts_call(&ctx, "AssumeRole", params, 4, &doc, &result);
     if (st == AWSORCH_OK) {
         st = awsorch__sts_credentials(result, "assume-role", out);
-        xmlFreeDoc(doc);
+        awsorch__xml_free_doc(doc);
     }
     return from_status(st);
 }
@@ -847,7 +848,7 @@ static outcome web_identity(chain *c, const profile *p, bool use_env, awsorch_cr
     awsorch_buf_free_secret(&token);
     if (st == AWSORCH_OK) {
         st = awsorch__sts_credentials(result, "web identity", out);
-        xmlFreeDoc(doc);
+        awsorch__xml_free_doc(doc);
     }
     return from_status(st);
 }

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include <curl/curl.h>
-#include <libxml/parser.h>
 
 #include "auth_internal.h"
 #include "awsorch/sigv4.h"
@@ -66,7 +65,7 @@ static char *text_or_null(xmlNode *n, const char *path)
 /* Turns an STS error reply (or something that is not one) into the error record. */
 static awsorch_status sts_error(const awsorch__fetch_resp *resp, const char *action, xmlDoc *doc)
 {
-    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlNode *root = awsorch__xml_root(doc);
     char *code = root ? text_or_null(root, "Error/Code") : NULL;
     if (code == NULL) {
         char type[128] = "";
@@ -194,22 +193,25 @@ awsorch_status awsorch__sts_call(const awsorch__sts_ctx *ctx, const char *action
     if (st != AWSORCH_OK) {
         return st;
     }
-    xmlDoc *d = xmlReadMemory(resp.body.data, (int)resp.body.len, NULL, NULL,
-                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDoc *d = NULL;
+    if ((st = awsorch__xml_read_memory(&d, resp.body.data, resp.body.len)) != AWSORCH_OK) {
+        awsorch__fetch_resp_free(&resp);
+        return st;
+    }
     if (resp.status < 200 || resp.status > 299) {
         st = sts_error(&resp, action, d);
-        xmlFreeDoc(d);
+        awsorch__xml_free_doc(d);
         awsorch__fetch_resp_free(&resp);
         return st;
     }
     char result_name[128];
     (void)snprintf(result_name, sizeof(result_name), "%sResult", action);
-    xmlNode *root = d ? xmlDocGetRootElement(d) : NULL;
+    xmlNode *root = awsorch__xml_root(d);
     xmlNode *res_node = awsorch__xml_child(root, result_name);
     if (res_node == NULL) {
         st = awsorch__fail(AWSORCH_E_PARSE, "STS %s: the reply (HTTP %ld) has no <%s>", action,
                            resp.status, result_name);
-        xmlFreeDoc(d);
+        awsorch__xml_free_doc(d);
     } else {
         *doc = d;
         *result = res_node;

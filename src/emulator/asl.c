@@ -147,6 +147,11 @@ static void format_real(double d, char out[40])
         (void)snprintf(out, 40, "null");
         return;
     }
+    /* %g would write 10.0 as 1e+01; Java writes whole numbers below 1e7 plainly. */
+    if (d == floor(d) && fabs(d) < 1e7) {
+        (void)snprintf(out, 40, "%.1f", d);
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         (void)snprintf(out, 40, "%.*g", prec, d);
         if (strtod(out, NULL) == d) {

@@ -16,7 +16,7 @@
 
 typedef struct violations {
     int count;
-    char text[MAX_VIOLATIONS][400];
+    char text[MAX_VIOLATIONS][512];
 } violations;
 
 /* AWS names members in violations with a lowercase first letter: 'jobName'. */
@@ -109,7 +109,7 @@ static int check_enum(const awsorch_shape *shape, json_t *v, const char *path, v
     (void)snprintf(
         vs->text[vs->count++], sizeof(vs->text[0]),
         "Value '%.40s' at '%.160s' failed to satisfy constraint: Member must satisfy enum "
-        "value set: [%s]",
+        "value set: [%.150s]",
         s, path, set);
     return 0;
 }

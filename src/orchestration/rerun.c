@@ -157,6 +157,15 @@ static awsorch_status read_history(awsorch_client *c, const char *arn, json_t *e
     return st;
 }
 
+/* Events that end one attempt of a Task's work. Parallel and Map events are not:
+ * AWS links their Succeeded events to a branch's last event, which would credit
+ * (or blame) whichever Task happened to run last in that branch. */
+static bool is_attempt(const char *type)
+{
+    return (strncmp(type, "Task", 4) == 0 && strncmp(type, "TaskState", 9) != 0) ||
+           strncmp(type, "LambdaFunction", 14) == 0 || strncmp(type, "Activity", 8) == 0;
+}
+
 /* Outcome per Task from the history: exited after a success, failed, or never entered. */
 static void task_outcomes(json_t *events, json_t *outcomes)
 {
@@ -191,11 +200,12 @@ static void task_outcomes(json_t *events, json_t *outcomes)
             const char *so_far = json_string_value(json_object_get(outcomes, name ? name : ""));
             outcome =
                 so_far != NULL && strcmp(so_far, "FAILED_ATTEMPT") == 0 ? "FAILED" : "SUCCEEDED";
-        } else if (ends_with(type, "Succeeded") && strncmp(type, "Execution", 9) != 0) {
+        } else if (!is_attempt(type)) {
+            continue;
+        } else if (ends_with(type, "Succeeded")) {
             name = task_of(by_id, json_integer_value(json_object_get(e, "previousEventId")));
             outcome = "SUCCEEDED_ATTEMPT";
-        } else if ((ends_with(type, "Failed") || ends_with(type, "TimedOut")) &&
-                   strncmp(type, "Execution", 9) != 0) {
+        } else if (ends_with(type, "Failed") || ends_with(type, "TimedOut")) {
             name = task_of(by_id, json_integer_value(json_object_get(e, "previousEventId")));
             outcome = "FAILED_ATTEMPT";
         }

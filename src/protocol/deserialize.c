@@ -5,7 +5,6 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
-#include <libxml/parser.h>
 #include <openssl/evp.h>
 
 #include "core/internal.h"
@@ -113,9 +112,9 @@ static json_t *xml_value(xmlNode *node, const awsorch_shape *s, unsigned flags)
         }
         return obj;
     }
-    xmlChar *text = xmlNodeGetContent(node);
+    xmlChar *text = awsorch__xml_node_content(node);
     json_t *r = xml_scalar(text ? (const char *)text : "", s);
-    xmlFree(text);
+    awsorch__xml_free(text);
     return r;
 }
 
@@ -256,11 +255,14 @@ awsorch_status awsorch__deserialize_json(json_t **out, const awsorch_service_mod
     } else if (len == 0) {
         result = json_object();
     } else {
-        xmlDoc *doc = xmlReadMemory(body, (int)len, NULL, NULL,
-                                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-        xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+        xmlDoc *doc = NULL;
+        awsorch_status st = awsorch__xml_read_memory(&doc, body, len);
+        if (st != AWSORCH_OK) {
+            return st;
+        }
+        xmlNode *root = awsorch__xml_root(doc);
         if (root == NULL) {
-            xmlFreeDoc(doc);
+            awsorch__xml_free_doc(doc);
             return parse_failed(op, "XML");
         }
         xmlNode *node = root;
@@ -275,7 +277,7 @@ awsorch_status awsorch__deserialize_json(json_t **out, const awsorch_service_mod
         } else {
             result = node ? xml_structure(node, s) : json_object();
         }
-        xmlFreeDoc(doc);
+        awsorch__xml_free_doc(doc);
     }
     if (result == NULL || !json_is_object(result)) {
         json_decref(result);

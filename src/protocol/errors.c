@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <libxml/parser.h>
 
 #include "core/xml.h"
 
@@ -54,14 +53,15 @@ static void from_json(const char *body, size_t len, awsorch__aws_error *out)
 
 static void from_xml(const char *body, size_t len, awsorch__aws_error *out)
 {
-    if (len > 0x7fffffff) {
+    xmlDoc *doc = NULL;
+    if (awsorch__xml_read_memory(&doc, body, len) != AWSORCH_OK) {
+        /* libxml2 did not load: no code, but say why in the message. */
+        (void)snprintf(out->message, sizeof(out->message), "%s", awsorch_error_last()->message);
         return;
     }
-    xmlDoc *doc = xmlReadMemory(body, (int)len, NULL, NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlNode *root = awsorch__xml_root(doc);
     if (root == NULL) {
-        xmlFreeDoc(doc);
+        awsorch__xml_free_doc(doc);
         return;
     }
     /* S3: <Error><Code>; awsQuery: <ErrorResponse><Error><Code>. */
@@ -85,7 +85,7 @@ static void from_xml(const char *body, size_t len, awsorch__aws_error *out)
     free(code);
     free(msg);
     free(rid);
-    xmlFreeDoc(doc);
+    awsorch__xml_free_doc(doc);
 }
 
 void awsorch__parse_aws_error(const char *body, size_t body_len, awsorch__header_fn get_header,

@@ -55,6 +55,11 @@ STRUCT(execute_out, execute_out_m);
 
 static const awsorch_member id_in_m[] = {M("Id", str, AWSORCH_REQUIRED)};
 STRUCT(id_in, id_in_m);
+/* WaitTimeSeconds: the long poll of newer API versions (0-30 s), so a waiter can
+ * block on the server instead of polling. */
+static const awsorch_member describe_in_m[] = {M("Id", str, AWSORCH_REQUIRED),
+                                               M("WaitTimeSeconds", integer, 0)};
+STRUCT(describe_in, describe_in_m);
 
 static const awsorch_member sub_statement_m[] = {M("Id", str, 0),
                                                  M("Duration", along, 0),
@@ -166,7 +171,7 @@ const awsorch_service_model awsorch_redshift_data_model = {
 const awsorch_operation awsorch_redshift_data_operations[] = {
     OP("BatchExecuteStatement", &batch_in, &execute_out),
     OP("CancelStatement", &id_in, &cancel_out),
-    OP("DescribeStatement", &id_in, &describe_out),
+    OP("DescribeStatement", &describe_in, &describe_out),
     OP("ExecuteStatement", &execute_in, &execute_out),
     OP("GetStatementResult", &result_in, &result_out),
     OP("ListStatements", &list_in, &list_out),

@@ -115,13 +115,13 @@ awsorch_status awsorch_sts_get_caller_identity(awsorch_sts_caller_identity **out
     }
     awsorch_sts_caller_identity *id = calloc(1, sizeof(*id));
     if (id == NULL) {
-        xmlFreeDoc(doc);
+        awsorch__xml_free_doc(doc);
         return awsorch__fail(AWSORCH_E_NOMEM, "out of memory");
     }
     id->user_id = awsorch__xml_text_at(result, "UserId");
     id->account = awsorch__xml_text_at(result, "Account");
     id->arn = awsorch__xml_text_at(result, "Arn");
-    xmlFreeDoc(doc);
+    awsorch__xml_free_doc(doc);
     if (id->account == NULL || id->arn == NULL) {
         awsorch_sts_caller_identity_free(id);
         return awsorch__fail(AWSORCH_E_PARSE, "GetCallerIdentity: the reply has no Account/Arn");
@@ -195,7 +195,7 @@ awsorch_status awsorch_sts_assume_role(awsorch_sts_assumed_role **out, awsorch_s
               &result);
     if (st == AWSORCH_OK) {
         st = assumed_role(result, "assume-role", out);
-        xmlFreeDoc(doc);
+        awsorch__xml_free_doc(doc);
     }
     return st;
 }
@@ -229,7 +229,7 @@ awsorch_sts_assume_role_with_web_identity(awsorch_sts_assumed_role **out,
     st = call(client, op, params, sizeof(params) / sizeof(params[0]), true, &doc, &result);
     if (st == AWSORCH_OK) {
         st = assumed_role(result, "web identity", out);
-        xmlFreeDoc(doc);
+        awsorch__xml_free_doc(doc);
     }
     return st;
 }
