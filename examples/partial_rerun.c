@@ -68,8 +68,8 @@ static void progress(void *userdata, const char *label, double elapsed_s)
     (void)printf("   ... %-9s %5.1f s\n", label, elapsed_s);
 }
 
-/* Calls a declared operation with JSON in and out (for the few calls this demo
- * makes that need no typed struct). */
+/* Calls a declared operation with JSON in and out: Glue has no typed structs yet,
+ * and the generic call is all a lookup needs. */
 static char *call(awsorch_client *client, const awsorch_service_model *model,
                   const awsorch_operation *ops, size_t n, const char *op, const char *input)
 {
@@ -137,17 +137,15 @@ int main(void)
     (void)printf("1. Create the pipeline: LoadRaw (Lambda) -> Silver (Glue, started without "
                  ".sync)\n   -> GoldOrders | GoldCustomers (Glue .sync, in parallel), each task "
                  "behind its guard\n");
-    json_t *create = json_pack("{s:s, s:s, s:s}", "name", "orders-pipeline", "definition",
-                               definition, "roleArn",
-                               "arn:aws:iam::000000000000:role/orders-pipeline");
-    char *create_in = json_dumps(create, JSON_COMPACT);
-    char *created = call(sfn, &awsorch_sfn_model, awsorch_sfn_operations,
-                         awsorch_sfn_operation_count, "CreateStateMachine", create_in);
-    json_t *created_doc = json_loads(created, 0, NULL);
-    const char *machine = json_string_value(json_object_get(created_doc, "stateMachineArn"));
-    if (machine == NULL) {
-        fail("reading the state machine ARN");
+    awsorch_sfn_create_state_machine_input create = AWSORCH_SFN_CREATE_STATE_MACHINE_INPUT_INIT;
+    create.name = "orders-pipeline";
+    create.definition = definition;
+    create.role_arn = "arn:aws:iam::000000000000:role/orders-pipeline";
+    awsorch_sfn_created_state_machine *created = NULL;
+    if (awsorch_sfn_create_state_machine(&created, sfn, &create) != AWSORCH_OK) {
+        fail("CreateStateMachine");
     }
+    const char *machine = created->state_machine_arn;
     (void)printf("   %s\n", machine);
 
     (void)printf("\n2. Run the whole pipeline (no flags)\n");
@@ -170,13 +168,12 @@ int main(void)
     (void)printf("   re-run input: %s\n", plan->input_json);
 
     (void)printf("\n4. Silver was started without .sync: wait for its Glue job run\n");
-    char *runs = call(glue, &awsorch_glue_model, awsorch_glue_operations,
-                      awsorch_glue_operation_count, "GetJobRuns",
-                      "{\"JobName\":\"silver_orders\",\"MaxResults\":1}");
+    char *runs =
+        call(glue, &awsorch_glue_model, awsorch_glue_operations, awsorch_glue_operation_count,
+             "GetJobRuns", "{\"JobName\":\"silver_orders\",\"MaxResults\":1}");
     json_t *runs_doc = json_loads(runs, 0, NULL);
-    const char *run_id =
-        json_string_value(json_object_get(json_array_get(json_object_get(runs_doc, "JobRuns"), 0),
-                                          "Id"));
+    const char *run_id = json_string_value(
+        json_object_get(json_array_get(json_object_get(runs_doc, "JobRuns"), 0), "Id"));
     if (run_id == NULL) {
         fail("finding the silver job run");
     }
@@ -217,10 +214,7 @@ int main(void)
     free(runs);
     awsorch_sfn_rerun_plan_free(plan);
     awsorch_sfn_execution_free(first);
-    json_decref(created_doc);
-    free(created);
-    free(create_in);
-    json_decref(create);
+    awsorch_sfn_created_state_machine_free(created);
     awsorch_client_free(glue);
     awsorch_client_free(sfn);
     return rc;

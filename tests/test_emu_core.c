@@ -361,3 +361,109 @@ Test(emu_core, the_binary_starts_and_answers_health)
     awsorch_buf_free(&out);
     awsorch_buf_free(&err);
 }
+
+Test(emu_core, input_is_checked_against_the_declared_operation)
+{
+    emu_harness h;
+    emu_harness_start(&h, NULL);
+    json_t *reply = NULL;
+    int st = emu_harness_json(&h, "glue", "AWSGlue.StartJobRun", "{}", &reply);
+    cr_expect_eq(st, 400);
+    cr_expect_str_eq(json_string_value(json_object_get(reply, "__type")), "ValidationException");
+    cr_expect_str_eq(json_string_value(json_object_get(reply, "message")),
+                     "1 validation error detected: Value null at 'jobName' failed to satisfy "
+                     "constraint: Member must not be null");
+    json_decref(reply);
+
+    st = emu_harness_json(&h, "glue", "AWSGlue.StartJobRun", "{\"JobName\": 5}", &reply);
+    cr_expect_eq(st, 400);
+    cr_expect_str_eq(json_string_value(json_object_get(reply, "__type")), "SerializationException");
+    cr_expect(strstr(json_string_value(json_object_get(reply, "message")), "jobName") != NULL);
+    json_decref(reply);
+
+    st = emu_harness_json(&h, "states", "AWSStepFunctions.ListExecutions",
+                          "{\"stateMachineArn\": \"arn:aws:states:us-east-1:000000000000:"
+                          "stateMachine:m\", \"statusFilter\": \"BOGUS\"}",
+                          &reply);
+    cr_expect_eq(st, 400);
+    const char *msg = json_string_value(json_object_get(reply, "message"));
+    cr_expect(msg != NULL && strstr(msg, "Value 'BOGUS' at 'statusFilter'") != NULL &&
+                  strstr(msg, "RUNNING, SUCCEEDED") != NULL,
+              "%s", msg);
+    json_decref(reply);
+
+    st = emu_harness_json(&h, "glue", "AWSGlue.GetJob", "{not json", &reply);
+    cr_expect_eq(st, 400);
+    cr_expect_str_eq(json_string_value(json_object_get(reply, "__type")), "SerializationException");
+    json_decref(reply);
+    emu_harness_stop(&h);
+}
+
+Test(emu_core, error_and_truncate_faults_take_the_services_form)
+{
+    emu_harness h;
+    emu_harness_start(&h, "{\"faults\":["
+                          "{\"service\":\"glue\",\"operation\":\"GetJobs\",\"type\":\"error\","
+                          "\"status\":503,\"count\":3},"
+                          "{\"service\":\"sts\",\"type\":\"truncate\"}]}");
+    json_t *reply = NULL;
+    /* Three 503s use up the client's three attempts. */
+    int st = emu_harness_json(&h, "glue", "AWSGlue.GetJobs", "{}", &reply);
+    cr_expect_eq(st, 503);
+    cr_expect_str_eq(json_string_value(json_object_get(reply, "__type")), "ServiceUnavailable");
+    json_decref(reply);
+    st = emu_harness_json(&h, "glue", "AWSGlue.GetJobs", "{}", &reply);
+    cr_expect_eq(st, 200);
+    cr_expect(json_is_array(json_object_get(reply, "Jobs")));
+    json_decref(reply);
+    /* A reply cut halfway is a transient error: the retry gets a whole one. */
+    cr_expect_eq(caller_identity(&h), 2);
+    emu_harness_stop(&h);
+}
+
+/* Presigns GET /bucket/key for S3 at `time_s`, valid for `expires` seconds. */
+static long presigned_get(const emu_harness *h, int64_t time_s, uint32_t expires, awsorch_buf *out)
+{
+    char host[64];
+    (void)snprintf(host, sizeof(host), "127.0.0.1:%d", h->port);
+    awsorch_sigv4_header hs[1] = {{{"Host", 4}, {host, strlen(host)}}};
+    awsorch_sigv4_request req = AWSORCH_SIGV4_REQUEST_INIT;
+    req.method = "GET";
+    req.path.ptr = "/reports/daily.csv";
+    req.path.len = strlen(req.path.ptr);
+    req.headers = hs;
+    req.header_count = 1;
+    awsorch_sigv4_params p = AWSORCH_SIGV4_PARAMS_INIT;
+    p.region = "us-east-1";
+    p.service = "s3";
+    p.access_key_id = AK;
+    p.secret_access_key = SK;
+    p.time_s = time_s;
+    p.mode = AWSORCH_SIGV4_QUERY;
+    p.expires_s = expires;
+    char scratch[8192];
+    awsorch_sigv4_result r;
+    cr_assert_eq(awsorch_sigv4_sign(&r, &req, &p, scratch, sizeof(scratch)), AWSORCH_OK);
+    char target[2048];
+    (void)snprintf(target, sizeof(target), "/reports/daily.csv?%.*s", (int)r.presign_query.len,
+                   r.presign_query.ptr);
+    return send_raw(h, "GET", target, NULL, 0, NULL, out);
+}
+
+Test(emu_core, presigned_urls_work_until_they_expire)
+{
+    emu_harness h;
+    emu_harness_start(&h, "{\"s3\":{\"objects\":{\"reports/daily.csv\":\"day,total\\n3,42\\n\"}}}");
+    awsorch_buf out = AWSORCH_BUF_INIT;
+    long st = presigned_get(&h, awsorch_time_now(), 300, &out);
+    cr_expect_eq(st, 200, "%s", (char *)out.data);
+    cr_expect_str_eq((char *)out.data, "day,total\n3,42\n");
+    awsorch_buf_free(&out);
+
+    out = (awsorch_buf)AWSORCH_BUF_INIT;
+    st = presigned_get(&h, awsorch_time_now() - 600, 300, &out);
+    cr_expect_eq(st, 403);
+    cr_expect(strstr((char *)out.data, "Request has expired") != NULL, "%s", (char *)out.data);
+    awsorch_buf_free(&out);
+    emu_harness_stop(&h);
+}
