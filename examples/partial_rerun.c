@@ -112,7 +112,16 @@ static awsorch_sfn_execution *run(awsorch_client *sfn, const char *machine_arn, 
     }
     (void)printf("\n");
     if (final->cause != NULL) {
-        (void)printf("      cause: %.300s\n", final->cause);
+        /* A failed Glue .sync task's cause is the job run as JSON: show its message. */
+        json_t *job_run = json_loads(final->cause, 0, NULL);
+        const char *job = json_string_value(json_object_get(job_run, "JobName"));
+        const char *why = json_string_value(json_object_get(job_run, "ErrorMessage"));
+        if (job != NULL && why != NULL) {
+            (void)printf("      Glue job %s: %s\n", job, why);
+        } else {
+            (void)printf("      cause: %.300s\n", final->cause);
+        }
+        json_decref(job_run);
     }
     return final;
 }

@@ -22,7 +22,7 @@
 #include "sts_internal.h"
 
 #define MAX_REQUEST_LOG 10000
-#define DEFAULT_MAX_BODY (128u * 1024u * 1024u)
+#define DEFAULT_MAX_BODY ((size_t)128 * 1024 * 1024)
 #define SKEW_S 900
 
 typedef enum proto { P_JSON10, P_JSON11, P_REST_JSON, P_REST_XML, P_QUERY } proto;
@@ -556,7 +556,7 @@ static int verify(emu_server *s, const route *r, const emu_http_request *req, co
     bool s3 = r->protocol == P_REST_XML;
     int64_t t;
     if (awsorch_time_parse(a->amz_date, &t) != AWSORCH_OK) {
-        return auth_fail(f, s3 ? 400 : 400,
+        return auth_fail(f, 400,
                          s3 ? "AuthorizationQueryParametersError" : "IncompleteSignatureException",
                          "Date must be in ISO-8601 'basic format'. Got '%s'. See "
                          "http://en.wikipedia.org/wiki/ISO_8601",
@@ -585,7 +585,7 @@ static int verify(emu_server *s, const route *r, const emu_http_request *req, co
                              "too large.");
         }
         if (t < now) {
-            return auth_fail(f, r->protocol == P_QUERY ? 403 : 403,
+            return auth_fail(f, 403,
                              r->protocol == P_QUERY ? "SignatureDoesNotMatch"
                                                     : "InvalidSignatureException",
                              "Signature expired: %s is now earlier than %s (%s - 15 min.)",
@@ -654,7 +654,7 @@ static int verify(emu_server *s, const route *r, const emu_http_request *req, co
                                                    : "UnrecognizedClientException",
                             "The security token included in the request is invalid.");
     } else if (token_copy[0] != '\0' && expired) {
-        rc = auth_fail(f, s3 ? 400 : 400, s3 ? "ExpiredToken" : "ExpiredTokenException",
+        rc = auth_fail(f, 400, s3 ? "ExpiredToken" : "ExpiredTokenException",
                        "The security token included in the request is expired");
     }
     if (rc != 0) {
@@ -1146,7 +1146,7 @@ static void handle(emu_server *s, emu_http_request *req, outcome *o)
     char why[512] = "";
     int parsed = parse_auth(req, &a, why, sizeof(why));
     if (parsed < 0) {
-        render_error(o, &r, req->method, r.protocol == P_REST_XML ? 400 : 400,
+        render_error(o, &r, req->method, 400,
                      r.protocol == P_REST_XML ? "AuthorizationHeaderMalformed"
                                               : "IncompleteSignatureException",
                      why, request_id, NULL);

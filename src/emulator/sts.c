@@ -211,7 +211,12 @@ static json_t *jwt_claims(const char *token)
     if (b64 != NULL && raw != NULL) {
         for (size_t i = 0; i < n; i++) {
             char c = dot1[1 + i];
-            b64[i] = c == '-' ? '+' : c == '_' ? '/' : c;
+            if (c == '-') {
+                c = '+';
+            } else if (c == '_') {
+                c = '/';
+            }
+            b64[i] = c;
         }
         size_t m = n;
         while (m % 4 != 0) {
