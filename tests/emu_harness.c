@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <criterion/criterion.h>
 
@@ -24,7 +25,7 @@ void emu_harness_stop(emu_harness *h)
     h->server = NULL;
 }
 
-static awsorch_client *client_for(emu_harness *h, const char *signing_name)
+static awsorch_client *client_for(const char *endpoint, const char *signing_name)
 {
     static char ak[] = "AKIAIOSFODNN7EXAMPLE";
     static char sk[] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -32,7 +33,7 @@ static awsorch_client *client_for(emu_harness *h, const char *signing_name)
     awsorch_service svc = {signing_name, signing_name, signing_name};
     awsorch_client_options opts = AWSORCH_CLIENT_OPTIONS_INIT;
     opts.region = "us-east-1";
-    opts.endpoint_url = h->endpoint;
+    opts.endpoint_url = endpoint;
     opts.credentials = &creds;
     awsorch_client *c = NULL;
     awsorch_status st = awsorch_client_new(&c, &svc, &opts);
@@ -40,11 +41,20 @@ static awsorch_client *client_for(emu_harness *h, const char *signing_name)
     return c;
 }
 
+int emu_harness_request(const char *endpoint, const char *signing_name, const awsorch_request *req,
+                        awsorch_response **out)
+{
+    awsorch_client *c = client_for(endpoint, signing_name);
+    *out = NULL;
+    (void)awsorch_client_send(out, c, req);
+    awsorch_client_free(c);
+    return *out != NULL ? (*out)->status : -1;
+}
+
 int emu_harness_send(emu_harness *h, const char *signing_name, const char *method, const char *path,
                      const char *query, const char *const *headers, size_t header_count,
                      const void *body, size_t body_len, awsorch_response **out)
 {
-    awsorch_client *c = client_for(h, signing_name);
     awsorch_request req = AWSORCH_REQUEST_INIT;
     req.method = method;
     req.path = path;
@@ -53,10 +63,7 @@ int emu_harness_send(emu_harness *h, const char *signing_name, const char *metho
     req.header_count = header_count;
     req.body = body;
     req.body_len = body_len;
-    *out = NULL;
-    (void)awsorch_client_send(out, c, &req);
-    awsorch_client_free(c);
-    return *out != NULL ? (*out)->status : -1;
+    return emu_harness_request(h->endpoint, signing_name, &req, out);
 }
 
 int emu_harness_json(emu_harness *h, const char *signing_name, const char *target,
@@ -76,4 +83,52 @@ int emu_harness_json(emu_harness *h, const char *signing_name, const char *targe
     }
     awsorch_response_free(r);
     return status;
+}
+
+int emu_harness_call(emu_harness *h, const emu_api *api, const char *op, json_t *body,
+                     json_t **reply)
+{
+    char target[128];
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    cr_assert_not_null(text);
+    (void)snprintf(target, sizeof target, "%s.%s", api->target_prefix, op);
+    int status = emu_harness_json(h, api->signing_name, target, text, reply);
+    free(text);
+    return status;
+}
+
+json_t *emu_harness_ok(emu_harness *h, const emu_api *api, const char *op, json_t *body)
+{
+    json_t *reply = NULL;
+    int status = emu_harness_call(h, api, op, body, &reply);
+    char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
+    cr_assert_eq(status, 200, "%s: HTTP %d %s", op, status, text ? text : "");
+    free(text);
+    cr_assert_not_null(reply);
+    return reply;
+}
+
+const char *emu_harness_fails(emu_harness *h, const emu_api *api, const char *op, json_t *body,
+                              int status, const char *code)
+{
+    static char message[1024];
+    json_t *reply = NULL;
+    int got = emu_harness_call(h, api, op, body, &reply);
+    cr_assert_eq(got, status, "%s: HTTP %d", op, got);
+    cr_assert_not_null(reply);
+    const char *type = json_string_value(json_object_get(reply, "__type"));
+    cr_assert_not_null(type);
+    cr_assert_str_eq(type, code);
+    const char *m = json_string_value(json_object_get(reply, "message"));
+    (void)snprintf(message, sizeof message, "%s", m ? m : "");
+    json_decref(reply);
+    return message;
+}
+
+double emu_harness_seconds(void)
+{
+    struct timespec ts;
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

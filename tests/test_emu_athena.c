@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -23,58 +22,20 @@ static const char *const config =
     " \"columns\": [{\"name\": \"id\", \"type\": \"varchar\"}], \"rows_generated\": 2500},"
     "{\"match\": \"FROM slow_table\", \"duration_seconds\": 1000000}]}}";
 
-static emu_harness h;
+EMU_HARNESS_SUITE(emu_athena, h, config, .timeout = 60);
 
-static void setup(void)
-{
-    emu_harness_start(&h, config);
-}
+static const emu_api athena = {"athena", "AmazonAthena"};
 
-static void teardown(void)
-{
-    emu_harness_stop(&h);
-}
-
-TestSuite(emu_athena, .init = setup, .fini = teardown, .timeout = 60);
-
-/* Calls an Athena operation with a body (stolen); returns the status, *reply the JSON. */
-static int athena(const char *op, json_t *body, json_t **reply)
-{
-    char target[128];
-    char *text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    cr_assert_not_null(text);
-    (void)snprintf(target, sizeof target, "AmazonAthena.%s", op);
-    int status = emu_harness_json(&h, "athena", target, text, reply);
-    free(text);
-    return status;
-}
-
-/* Like athena() but the call must succeed. */
+/* The call must succeed; returns the reply. */
 static json_t *ok(const char *op, json_t *body)
 {
-    json_t *reply = NULL;
-    int status = athena(op, body, &reply);
-    char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
-    cr_assert_eq(status, 200, "%s: HTTP %d %s", op, status, text ? text : "");
-    free(text);
-    cr_assert_not_null(reply);
-    return reply;
+    return emu_harness_ok(&h, &athena, op, body);
 }
 
 /* The call must fail with HTTP 400 and this __type; returns the message (static buffer). */
 static const char *fails(const char *op, json_t *body, const char *code)
 {
-    static char message[1024];
-    json_t *reply = NULL;
-    int status = athena(op, body, &reply);
-    cr_assert_eq(status, 400, "%s: HTTP %d", op, status);
-    cr_assert_not_null(reply);
-    cr_assert_str_eq(json_string_value(json_object_get(reply, "__type")), code);
-    const char *m = json_string_value(json_object_get(reply, "message"));
-    (void)snprintf(message, sizeof message, "%s", m ? m : "");
-    json_decref(reply);
-    return message;
+    return emu_harness_fails(&h, &athena, op, body, 400, code);
 }
 
 static char *start(const char *sql)
@@ -102,22 +63,16 @@ static const char *state_of(json_t *qe)
     return json_string_value(json_object_get(json_object_get(qe, "Status"), "State"));
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Polls until the query reaches `want` (bounded by 10 s); returns its QueryExecution. */
 static json_t *wait_for(const char *id, const char *want)
 {
-    double deadline = seconds() + 10;
+    double deadline = emu_harness_seconds() + 10;
     for (;;) {
         json_t *qe = get(id);
         if (strcmp(state_of(qe), want) == 0)
             return qe;
-        cr_assert(seconds() < deadline, "query %s stayed %s, wanted %s", id, state_of(qe), want);
+        cr_assert(emu_harness_seconds() < deadline, "query %s stayed %s, wanted %s", id,
+                  state_of(qe), want);
         json_decref(qe);
     }
 }

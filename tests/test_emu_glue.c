@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -32,86 +31,32 @@ static const char *const config =
     "\"good_crawler\": {\"duration_seconds\": 1000, \"stopping_seconds\": 100, \"tables\": 3},"
     "\"long_crawler\": {\"duration_seconds\": 1000000, \"stopping_seconds\": 2000}}}}";
 
-static emu_harness h;
+EMU_HARNESS_SUITE(emu_glue, h, config, .timeout = 60);
 
-static void setup(void)
-{
-    emu_harness_start(&h, config);
-}
+static const emu_api glue = {"glue", "AWSGlue"};
+static const emu_api logs = {"logs", "Logs_20140328"};
 
-static void teardown(void)
-{
-    emu_harness_stop(&h);
-}
-
-TestSuite(emu_glue, .init = setup, .fini = teardown, .timeout = 60);
-
-/* Calls an operation ("AWSGlue.X" or "Logs_20140328.X") with a body (stolen). */
-static int call(const char *signing, const char *target, json_t *body, json_t **reply)
-{
-    char *text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    cr_assert_not_null(text);
-    int status = emu_harness_json(&h, signing, target, text, reply);
-    free(text);
-    return status;
-}
-
-static json_t *ok_call(const char *signing, const char *target, json_t *body)
-{
-    json_t *reply = NULL;
-    int status = call(signing, target, body, &reply);
-    char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
-    cr_assert_eq(status, 200, "%s: HTTP %d %s", target, status, text ? text : "");
-    free(text);
-    cr_assert_not_null(reply);
-    return reply;
-}
-
+/* The Glue call must succeed; returns the reply. */
 static json_t *ok(const char *op, json_t *body)
 {
-    char target[128];
-    (void)snprintf(target, sizeof target, "AWSGlue.%s", op);
-    return ok_call("glue", target, body);
+    return emu_harness_ok(&h, &glue, op, body);
 }
 
+/* The CloudWatch Logs call must succeed; returns the reply. */
 static json_t *logs_ok(const char *op, json_t *body)
 {
-    char target[128];
-    (void)snprintf(target, sizeof target, "Logs_20140328.%s", op);
-    return ok_call("logs", target, body);
+    return emu_harness_ok(&h, &logs, op, body);
 }
 
 /* The call must fail with HTTP 400 and this __type; returns the message (static). */
-static const char *fails_as(const char *signing, const char *prefix, const char *op, json_t *body,
-                            const char *code)
+static const char *fails_as(const emu_api *api, const char *op, json_t *body, const char *code)
 {
-    static char message[1024];
-    char target[128];
-    (void)snprintf(target, sizeof target, "%s.%s", prefix, op);
-    json_t *reply = NULL;
-    int status = call(signing, target, body, &reply);
-    cr_assert_eq(status, 400, "%s: HTTP %d", op, status);
-    cr_assert_not_null(reply);
-    const char *type = json_string_value(json_object_get(reply, "__type"));
-    cr_assert_not_null(type);
-    cr_assert_str_eq(type, code);
-    const char *m = json_string_value(json_object_get(reply, "message"));
-    (void)snprintf(message, sizeof message, "%s", m ? m : "");
-    json_decref(reply);
-    return message;
+    return emu_harness_fails(&h, api, op, body, 400, code);
 }
 
 static const char *fails(const char *op, json_t *body, const char *code)
 {
-    return fails_as("glue", "AWSGlue", op, body, code);
-}
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return fails_as(&glue, op, body, code);
 }
 
 static char *start_run(const char *job, json_t *extra)
@@ -149,12 +94,13 @@ static bool terminal(const char *s)
 /* Polls (bounded by 15 s) until the run is in a terminal state; returns its JobRun. */
 static json_t *wait_done(const char *job, const char *id)
 {
-    double deadline = seconds() + 15;
+    double deadline = emu_harness_seconds() + 15;
     for (;;) {
         json_t *run = get_run(job, id);
         if (terminal(state_of(run)))
             return run;
-        cr_assert(seconds() < deadline, "run %s of %s stayed %s", id, job, state_of(run));
+        cr_assert(emu_harness_seconds() < deadline, "run %s of %s stayed %s", id, job,
+                  state_of(run));
         json_decref(run);
     }
 }
@@ -265,15 +211,15 @@ Test(emu_glue, get_log_events_after_a_run)
     json_decref(r);
 
     const char *m =
-        fails_as("logs", "Logs_20140328", "GetLogEvents",
+        fails_as(&logs, "GetLogEvents",
                  json_pack("{s:s, s:s}", "logGroupName", "/no/such/group", "logStreamName", id),
                  "ResourceNotFoundException");
     cr_assert_str_eq(m, "The specified log group does not exist.");
-    fails_as("logs", "Logs_20140328", "GetLogEvents",
+    fails_as(&logs, "GetLogEvents",
              json_pack("{s:s, s:s}", "logGroupName", "/aws-glue/jobs/output", "logStreamName",
                        "jr_nope"),
              "ResourceNotFoundException");
-    fails_as("logs", "Logs_20140328", "GetLogEvents",
+    fails_as(&logs, "GetLogEvents",
              json_pack("{s:s, s:s, s:s}", "logGroupName", "/aws-glue/jobs/output", "logStreamName",
                        id, "nextToken", "garbage"),
              "InvalidParameterException");
@@ -533,12 +479,12 @@ static const char *crawler_state(json_t *c)
 /* Polls (bounded by 15 s) until the crawler is READY with a last crawl. */
 static json_t *wait_ready(const char *name)
 {
-    double deadline = seconds() + 15;
+    double deadline = emu_harness_seconds() + 15;
     for (;;) {
         json_t *c = get_crawler(name);
         if (strcmp(crawler_state(c), "READY") == 0 && json_object_get(c, "LastCrawl"))
             return c;
-        cr_assert(seconds() < deadline, "crawler %s stayed %s", name, crawler_state(c));
+        cr_assert(emu_harness_seconds() < deadline, "crawler %s stayed %s", name, crawler_state(c));
         json_decref(c);
     }
 }
@@ -621,19 +567,19 @@ Test(emu_glue, logs_bad_input)
 {
     char *id = start_run("flaky", NULL);
     json_decref(wait_done("flaky", id));
-    fails_as("logs", "Logs_20140328", "GetLogEvents",
+    fails_as(&logs, "GetLogEvents",
              json_pack("{s:s, s:s, s:i}", "logGroupName", "/aws-glue/jobs/output", "logStreamName",
                        id, "limit", 0),
              "InvalidParameterException");
-    fails_as("logs", "Logs_20140328", "FilterLogEvents",
+    fails_as(&logs, "FilterLogEvents",
              json_pack("{s:s, s:s}", "logGroupName", "/aws-glue/jobs/output", "filterPattern",
                        "{ $.level = \"ERROR\" }"),
              "InvalidParameterException");
-    fails_as("logs", "Logs_20140328", "FilterLogEvents",
+    fails_as(&logs, "FilterLogEvents",
              json_pack("{s:s, s:[s], s:s}", "logGroupName", "/aws-glue/jobs/output",
                        "logStreamNames", id, "logStreamNamePrefix", "jr_"),
              "InvalidParameterException");
-    fails_as("logs", "Logs_20140328", "FilterLogEvents",
+    fails_as(&logs, "FilterLogEvents",
              json_pack("{s:s, s:s}", "logGroupName", "/aws-glue/jobs/output", "nextToken", "zz"),
              "InvalidParameterException");
 

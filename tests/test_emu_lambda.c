@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -23,26 +22,7 @@ static const char *const config =
     "\"sleepy\": {\"mode\": \"delay\", \"delay_seconds\": 30, \"timeout_seconds\": 5},"
     "\"flaky\": {\"fail\": {\"when\": \"first\", \"runs\": 1, \"error_type\": \"Throttled\"}}}}}";
 
-static emu_harness h;
-
-static void setup(void)
-{
-    emu_harness_start(&h, config);
-}
-
-static void teardown(void)
-{
-    emu_harness_stop(&h);
-}
-
-TestSuite(emu_lambda, .init = setup, .fini = teardown, .timeout = 60);
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+EMU_HARNESS_SUITE(emu_lambda, h, config, .timeout = 60);
 
 /* POSTs to .../functions/{name}/invocations with optional headers. */
 static awsorch_response *invoke(const char *encoded_name, const char *query,
@@ -140,10 +120,10 @@ Test(emu_lambda, event_and_dry_run)
     awsorch_response_free(r);
 
     /* A slow function invoked as an Event answers at once. */
-    double t0 = seconds();
+    double t0 = emu_harness_seconds();
     r = invoke("slow", NULL, event, 1, "{}");
     cr_assert_eq(r->status, 202);
-    cr_assert_lt(seconds() - t0, 0.25);
+    cr_assert_lt(emu_harness_seconds() - t0, 0.25);
     awsorch_response_free(r);
 
     const char *bad[] = {"X-Amz-Invocation-Type: Sometimes"};
@@ -212,9 +192,9 @@ Test(emu_lambda, tail_log)
 
 Test(emu_lambda, delay_and_timeout)
 {
-    double t0 = seconds();
+    double t0 = emu_harness_seconds();
     awsorch_response *r = invoke("slow", NULL, NULL, 0, "{}");
-    double took = seconds() - t0;
+    double took = emu_harness_seconds() - t0;
     cr_assert_eq(r->status, 200);
     cr_assert_geq(took, 0.28, "30 emulated seconds at 100x took %f s", took);
     json_t *j = body_json(r);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -26,57 +25,20 @@ static const char *const config =
     "{\"match\": \"from one_second\", \"duration_seconds\": 1000},"
     "{\"match\": \"from slow\", \"duration_seconds\": 1000000}]}}";
 
-static emu_harness h;
+EMU_HARNESS_SUITE(emu_redshift, h, config, .timeout = 60);
 
-static void setup(void)
-{
-    emu_harness_start(&h, config);
-}
+static const emu_api redshift = {"redshift-data", "RedshiftData"};
 
-static void teardown(void)
-{
-    emu_harness_stop(&h);
-}
-
-TestSuite(emu_redshift, .init = setup, .fini = teardown, .timeout = 60);
-
-/* Calls a Redshift Data operation with a body (stolen); returns the status, *reply the JSON. */
-static int rs(const char *op, json_t *body, json_t **reply)
-{
-    char target[128];
-    char *text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    cr_assert_not_null(text);
-    (void)snprintf(target, sizeof target, "RedshiftData.%s", op);
-    int status = emu_harness_json(&h, "redshift-data", target, text, reply);
-    free(text);
-    return status;
-}
-
+/* The call must succeed; returns the reply. */
 static json_t *ok(const char *op, json_t *body)
 {
-    json_t *reply = NULL;
-    int status = rs(op, body, &reply);
-    char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
-    cr_assert_eq(status, 200, "%s: HTTP %d %s", op, status, text ? text : "");
-    free(text);
-    cr_assert_not_null(reply);
-    return reply;
+    return emu_harness_ok(&h, &redshift, op, body);
 }
 
 /* The call must fail with HTTP 400 and this __type; returns the message (static buffer). */
 static const char *fails(const char *op, json_t *body, const char *code)
 {
-    static char message[1024];
-    json_t *reply = NULL;
-    int status = rs(op, body, &reply);
-    cr_assert_eq(status, 400, "%s: HTTP %d", op, status);
-    cr_assert_not_null(reply);
-    cr_assert_str_eq(json_string_value(json_object_get(reply, "__type")), code);
-    const char *m = json_string_value(json_object_get(reply, "message"));
-    (void)snprintf(message, sizeof message, "%s", m ? m : "");
-    json_decref(reply);
-    return message;
+    return emu_harness_fails(&h, &redshift, op, body, 400, code);
 }
 
 static char *execute(const char *sql)
@@ -101,22 +63,16 @@ static const char *status_of(json_t *d)
     return json_string_value(json_object_get(d, "Status"));
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Polls until the statement reaches `want` (bounded by 10 s). */
 static json_t *wait_for(const char *id, const char *want)
 {
-    double deadline = seconds() + 10;
+    double deadline = emu_harness_seconds() + 10;
     for (;;) {
         json_t *d = describe(id);
         if (strcmp(status_of(d), want) == 0)
             return d;
-        cr_assert(seconds() < deadline, "%s stayed %s, wanted %s", id, status_of(d), want);
+        cr_assert(emu_harness_seconds() < deadline, "%s stayed %s, wanted %s", id, status_of(d),
+                  want);
         json_decref(d);
     }
 }
@@ -256,9 +212,9 @@ Test(emu_redshift, batch_stops_at_the_failing_statement)
 Test(emu_redshift, wait_time_seconds_returns_at_completion)
 {
     char *id = execute("select count(*) from one_second");
-    double t0 = seconds();
+    double t0 = emu_harness_seconds();
     json_t *d = ok("DescribeStatement", json_pack("{s:s, s:i}", "Id", id, "WaitTimeSeconds", 20));
-    double took = seconds() - t0;
+    double took = emu_harness_seconds() - t0;
     /* one call sees the end, and it came when the statement finished, not at the deadline */
     cr_expect_str_eq(status_of(d), "FINISHED");
     cr_expect_lt(took, 10.0, "the long poll took %.2f s", took);
@@ -269,9 +225,9 @@ Test(emu_redshift, wait_time_seconds_returns_at_completion)
 Test(emu_redshift, wait_time_seconds_ends_at_the_deadline)
 {
     char *id = execute("select * from slow");
-    double t0 = seconds();
+    double t0 = emu_harness_seconds();
     json_t *d = ok("DescribeStatement", json_pack("{s:s, s:i}", "Id", id, "WaitTimeSeconds", 1));
-    double took = seconds() - t0;
+    double took = emu_harness_seconds() - t0;
     cr_expect_str_eq(status_of(d), "STARTED");
     cr_expect_geq(took, 0.9, "returned after %.2f s", took);
     cr_expect_lt(took, 5.0, "returned after %.2f s", took);

@@ -9,8 +9,6 @@
 
 #include "emu_harness.h"
 
-static emu_harness h;
-
 /* Parts may be 5 bytes here, so multipart tests stay small. */
 static const char *config =
     "{\"s3\": {\"min_part_size\": 5, \"max_object_bytes\": 1048576,"
@@ -18,17 +16,7 @@ static const char *config =
     " \"objects\": {\"seeded/input/a.csv\": \"id,v\\n1,2\\n\","
     "              \"raw/readme.txt\": {\"body\": \"hi\", \"content_type\": \"text/plain\"}}}}";
 
-static void start(void)
-{
-    emu_harness_start(&h, config);
-}
-
-static void stop(void)
-{
-    emu_harness_stop(&h);
-}
-
-TestSuite(emu_s3, .init = start, .fini = stop);
+EMU_HARNESS_SUITE(emu_s3, h, config, .timeout = 0);
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -136,23 +124,12 @@ static void qenc(const char *s, char *out, size_t n)
     out[k] = '\0';
 }
 
-/* A request through a client of our own: another endpoint (virtual-hosted) or a payload
- * hash the harness does not let us set (aws-chunked bodies). */
+/* A request to another endpoint (virtual-hosted) or with a payload
+ * hash emu_harness_send does not set (aws-chunked bodies). */
 static int send_with(const char *endpoint, const char *method, const char *path,
                      const char *const *headers, size_t header_count, const void *body,
                      size_t body_len, const char *payload_hash, awsorch_response **out)
 {
-    static char ak[] = "AKIAIOSFODNN7EXAMPLE";
-    static char sk[] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-    awsorch_credentials creds = {ak, sk, NULL, 0, "test"};
-    awsorch_service svc = {"s3", "s3", "S3"};
-    awsorch_client_options opts = AWSORCH_CLIENT_OPTIONS_INIT;
-    opts.region = "us-east-1";
-    opts.endpoint_url = endpoint;
-    opts.credentials = &creds;
-    awsorch_client *c = NULL;
-    cr_assert_eq(awsorch_client_new(&c, &svc, &opts), AWSORCH_OK, "client: %s",
-                 awsorch_error_last()->message);
     awsorch_request r = AWSORCH_REQUEST_INIT;
     r.method = method;
     r.path = path;
@@ -161,10 +138,7 @@ static int send_with(const char *endpoint, const char *method, const char *path,
     r.body = body;
     r.body_len = body_len;
     r.payload_hash = payload_hash;
-    *out = NULL;
-    (void)awsorch_client_send(out, c, &r);
-    awsorch_client_free(c);
-    return *out != NULL ? (*out)->status : -1;
+    return emu_harness_request(endpoint, "s3", &r, out);
 }
 
 /* ---- buckets ------------------------------------------------------------------------ */

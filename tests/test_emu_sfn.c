@@ -35,28 +35,9 @@ static const char *const config =
     "{\"P\": {\"Type\": \"Pass\", \"Result\": \"from config\", \"End\": true}}},"
     " \"role_arn\": \"arn:aws:iam::000000000000:role/pipeline\"}}}}";
 
-static emu_harness h;
-
-static void setup(void)
-{
-    emu_harness_start(&h, config);
-}
-
-static void teardown(void)
-{
-    emu_harness_stop(&h);
-}
-
-TestSuite(emu_sfn, .init = setup, .fini = teardown, .timeout = 60);
+EMU_HARNESS_SUITE(emu_sfn, h, config, .timeout = 60);
 
 /* ---- helpers ---------------------------------------------------------------------------- */
-
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void nap(void)
 {
@@ -64,56 +45,25 @@ static void nap(void)
     nanosleep(&ts, NULL);
 }
 
-/* Calls "PREFIX.op" with a body (stolen); returns the status and the reply. */
-static int call_as(const char *signing, const char *prefix, const char *op, json_t *body,
-                   json_t **reply)
-{
-    char target[128];
-    (void)snprintf(target, sizeof target, "%s.%s", prefix, op);
-    char *text = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    cr_assert_not_null(text);
-    int status = emu_harness_json(&h, signing, target, text, reply);
-    free(text);
-    return status;
-}
+static const emu_api states = {"states", "AWSStepFunctions"};
+static const emu_api glue_api = {"glue", "AWSGlue"};
 
-static json_t *ok_as(const char *signing, const char *prefix, const char *op, json_t *body)
-{
-    json_t *reply = NULL;
-    int status = call_as(signing, prefix, op, body, &reply);
-    char *text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
-    cr_assert_eq(status, 200, "%s: HTTP %d %s", op, status, text ? text : "");
-    free(text);
-    cr_assert_not_null(reply);
-    return reply;
-}
-
+/* The Step Functions call must succeed; returns the reply. */
 static json_t *ok(const char *op, json_t *body)
 {
-    return ok_as("states", "AWSStepFunctions", op, body);
+    return emu_harness_ok(&h, &states, op, body);
 }
 
+/* The Glue call must succeed; returns the reply. */
 static json_t *glue(const char *op, json_t *body)
 {
-    return ok_as("glue", "AWSGlue", op, body);
+    return emu_harness_ok(&h, &glue_api, op, body);
 }
 
 /* The call must fail with HTTP 400 and this __type; returns the message (static). */
 static const char *fails(const char *op, json_t *body, const char *code)
 {
-    static char message[1024];
-    json_t *reply = NULL;
-    int status = call_as("states", "AWSStepFunctions", op, body, &reply);
-    cr_assert_eq(status, 400, "%s: HTTP %d", op, status);
-    cr_assert_not_null(reply);
-    const char *type = json_string_value(json_object_get(reply, "__type"));
-    cr_assert_not_null(type);
-    cr_assert_str_eq(type, code);
-    const char *m = json_string_value(json_object_get(reply, "message"));
-    (void)snprintf(message, sizeof message, "%s", m ? m : "");
-    json_decref(reply);
-    return message;
+    return emu_harness_fails(&h, &states, op, body, 400, code);
 }
 
 /* Creates a machine (definition as JSON text); returns its ARN (malloc'd). */
@@ -161,13 +111,13 @@ static const char *member(json_t *o, const char *key)
 /* Polls (bounded by 20 s) until the execution ends; returns its description. */
 static json_t *wait_exec(const char *exec)
 {
-    double deadline = seconds() + 20;
+    double deadline = emu_harness_seconds() + 20;
     for (;;) {
         json_t *d = describe(exec);
         if (strcmp(member(d, "status"), "RUNNING") != 0) {
             return d;
         }
-        cr_assert(seconds() < deadline, "%s is still RUNNING", exec);
+        cr_assert(emu_harness_seconds() < deadline, "%s is still RUNNING", exec);
         json_decref(d);
         nap();
     }
@@ -305,14 +255,14 @@ Test(emu_sfn, fail_states_give_error_and_cause)
 
 Test(emu_sfn, wait_states_are_scaled)
 {
-    double t0 = seconds();
+    double t0 = emu_harness_seconds();
     /* 400 + 200 emulated seconds: 0.6 s at the test's time scale. */
     json_t *d = run("wait",
                     "{\"StartAt\":\"W1\",\"States\":{\"W1\":{\"Type\":\"Wait\",\"Seconds\":400,"
                     "\"Next\":\"W2\"},\"W2\":{\"Type\":\"Wait\",\"SecondsPath\":\"$.s\",\"End\":"
                     "true}}}",
                     "{\"s\":200}");
-    double took = seconds() - t0;
+    double took = emu_harness_seconds() - t0;
     cr_expect_str_eq(member(d, "status"), "SUCCEEDED");
     cr_expect_str_eq(member(d, "output"), "{\"s\":200}");
     double ran = json_number_value(json_object_get(d, "stopDate")) -
@@ -562,7 +512,7 @@ Test(emu_sfn, history_events_ids_and_chain)
 
 static void wait_silver_succeeded(void)
 {
-    double deadline = seconds() + 20;
+    double deadline = emu_harness_seconds() + 20;
     for (;;) {
         json_t *r = glue("GetJobRuns", json_pack("{s:s}", "JobName", "silver"));
         json_t *runs = json_object_get(r, "JobRuns");
@@ -577,7 +527,7 @@ static void wait_silver_succeeded(void)
         if (done) {
             return;
         }
-        cr_assert(seconds() < deadline, "silver never succeeded");
+        cr_assert(emu_harness_seconds() < deadline, "silver never succeeded");
         nap();
     }
 }
@@ -642,7 +592,7 @@ Test(emu_sfn, redrive_reruns_only_what_failed)
 /* A worker's GetActivityTask, polled until a task comes (bounded); returns the reply. */
 static json_t *take_task(const char *activity)
 {
-    double deadline = seconds() + 20;
+    double deadline = emu_harness_seconds() + 20;
     for (;;) {
         json_t *t = ok("GetActivityTask", json_pack("{s:s, s:s}", "activityArn", activity,
                                                     "workerName", "test-worker"));
@@ -650,7 +600,7 @@ static json_t *take_task(const char *activity)
             return t;
         }
         json_decref(t);
-        cr_assert(seconds() < deadline, "no activity task came");
+        cr_assert(emu_harness_seconds() < deadline, "no activity task came");
     }
 }
 
@@ -1071,7 +1021,7 @@ Test(emu_sfn, callback_tasks_wait_for_their_token)
     char *exec = start(sm, NULL, "{}");
     /* The token went to the function; a test reads it from the history's parameters. */
     char *token = NULL;
-    double deadline = seconds() + 20;
+    double deadline = emu_harness_seconds() + 20;
     while (token == NULL) {
         json_t *ev = history(exec);
         json_t *sub = first_of(ev, "TaskSubmitted");
@@ -1082,7 +1032,7 @@ Test(emu_sfn, callback_tasks_wait_for_their_token)
             json_decref(params);
         }
         json_decref(ev);
-        cr_assert(seconds() < deadline, "the task was never submitted");
+        cr_assert(emu_harness_seconds() < deadline, "the task was never submitted");
     }
     cr_assert_gt(strlen(token), 20);
     json_t *d = describe(exec);

@@ -3,8 +3,8 @@
  * Query executions move QUEUED -> RUNNING -> SUCCEEDED | FAILED (or CANCELLED when stopped);
  * the state is computed from the submission time whenever it is read, and what a query
  * returns (columns, rows, failure) comes from the first rule of config "athena.queries" whose
- * "match" occurs in the query text. Also home of the SQL helpers Redshift Data shares. */
-#include "athena.h"
+ * "match" occurs in the query text. */
+#include "sql_rules.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -22,127 +22,6 @@
 #define ATH_BATCH_MAX 50     /* BatchGetQueryExecution ids */
 #define ATH_QUERY_MAX 262144 /* QueryString length limit */
 
-/* ---- SQL helpers shared with redshift.c -------------------------------------------- */
-
-static void read_word(const char **pp, char *out, size_t out_len)
-{
-    const char *p = *pp;
-    size_t n = 0;
-    while (isalnum((unsigned char)*p) || *p == '_') {
-        if (n + 1 < out_len)
-            out[n++] = (char)toupper((unsigned char)*p);
-        p++;
-    }
-    if (out_len)
-        out[n] = '\0';
-    *pp = p;
-}
-
-static const char *skip_blank(const char *p)
-{
-    for (;;) {
-        while (*p && (isspace((unsigned char)*p) || *p == '(' || *p == ';'))
-            p++;
-        if (p[0] == '-' && p[1] == '-') {
-            while (*p && *p != '\n')
-                p++;
-            continue;
-        }
-        if (p[0] == '/' && p[1] == '*') {
-            const char *end = strstr(p + 2, "*/");
-            p = end ? end + 2 : p + strlen(p);
-            continue;
-        }
-        return p;
-    }
-}
-
-void emu_sql_keywords(const char *sql, char *first, size_t first_len, char *second,
-                      size_t second_len)
-{
-    const char *p = skip_blank(sql ? sql : "");
-    read_word(&p, first, first_len);
-    p = skip_blank(p);
-    read_word(&p, second, second_len);
-}
-
-bool emu_sql_returns_rows(const char *kw)
-{
-    static const char *const words[] = {"SELECT",   "WITH", "VALUES",  "TABLE", "SHOW",
-                                        "DESCRIBE", "DESC", "EXPLAIN", NULL};
-    for (size_t i = 0; words[i]; i++)
-        if (strcmp(kw, words[i]) == 0)
-            return true;
-    return false;
-}
-
-static bool contains_nocase(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-    if (n == 0)
-        return true;
-    for (; *hay; hay++)
-        if (strncasecmp(hay, needle, n) == 0)
-            return true;
-    return false;
-}
-
-json_t *emu_sql_rule(const emu *e, const char *section, const char *list, const char *sql)
-{
-    json_t *sec = emu_config_section(e, section);
-    json_t *rules = json_is_object(sec) ? json_object_get(sec, list) : NULL;
-    size_t i;
-    json_t *rule;
-    if (!json_is_array(rules))
-        return NULL;
-    json_array_foreach(rules, i, rule)
-    {
-        if (!json_is_object(rule))
-            continue;
-        json_t *m = json_object_get(rule, "match");
-        if (!m || (json_is_string(m) && contains_nocase(sql, json_string_value(m))))
-            return rule;
-    }
-    return NULL;
-}
-
-double emu_sql_number(const json_t *obj, const char *key, double dflt)
-{
-    json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-    if (!json_is_number(v))
-        return dflt;
-    double d = json_number_value(v);
-    /* bounded so callers can turn it into a count or a 64-bit integer safely */
-    if (!(d >= 0))
-        return dflt;
-    return d < 1e15 ? d : 1e15;
-}
-
-int emu_sql_opt_string(json_t *input, const char *key, const char **out, emu_error *err)
-{
-    json_t *v = json_is_object(input) ? json_object_get(input, key) : NULL;
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v))
-        return emu_fail(err, 400, "SerializationException", "%s must be a string", key);
-    *out = json_string_value(v);
-    return 0;
-}
-
-int emu_sql_opt_int(json_t *input, const char *key, long long *out, bool *present, emu_error *err)
-{
-    json_t *v = json_is_object(input) ? json_object_get(input, key) : NULL;
-    *present = false;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_integer(v))
-        return emu_fail(err, 400, "SerializationException", "%s must be an integer", key);
-    *out = (long long)json_integer_value(v);
-    *present = true;
-    return 0;
-}
-
 /* ---- state --------------------------------------------------------------------------- */
 
 typedef enum { Q_QUEUED, Q_RUNNING, Q_SUCCEEDED, Q_FAILED, Q_CANCELLED } qstate;
@@ -159,20 +38,15 @@ typedef struct athena_query {
     json_t *request;    /* the request without its token: idempotent retries must match */
     json_t *context;    /* QueryExecutionContext as given, or NULL */
     json_t *params;     /* ExecutionParameters as given, or NULL */
-    json_t *rule;       /* a copy of the matching config rule, or NULL */
-    json_t *columns;    /* [{name, type, ...}] */
-    json_t *rows;       /* the rule's rows (borrowed from rule), or NULL: rows are generated */
-    size_t generated;   /* rows to generate when rows is NULL */
-    const char *fail;   /* failure message (in rule), or NULL */
+    emu_sql_result res; /* what the matching config rule makes of the query */
     char stmt_type[10]; /* DML | DDL | UTILITY */
     char substmt[48];   /* SELECT, CREATE_TABLE ... */
     bool header;        /* the first result row names the columns (SELECT) */
     double submitted;   /* epoch seconds */
     double queue_real;  /* real seconds queued */
     double run_real;    /* real seconds running */
-    double queue_emul;  /* the same in emulated seconds, for the statistics */
-    double run_emul;
-    double stopped; /* when StopQueryExecution caught it before the end, else 0 */
+    double queue_emul;  /* queue_real in emulated seconds, for the statistics */
+    double stopped;     /* when StopQueryExecution caught it before the end, else 0 */
 } athena_query;
 
 typedef struct athena_state {
@@ -192,8 +66,7 @@ static void query_free(athena_query *q)
     json_decref(q->request);
     json_decref(q->context);
     json_decref(q->params);
-    json_decref(q->rule);
-    json_decref(q->columns);
+    emu_sql_result_free(&q->res);
     free(q);
 }
 
@@ -214,16 +87,6 @@ static athena_state *get_state(emu *e)
     if (!e->athena)
         e->athena = (emu_service_state *)calloc(1, sizeof(athena_state));
     return (athena_state *)e->athena;
-}
-
-static int oom(emu_error *err)
-{
-    return emu_fail(err, 500, "InternalServerException", "The emulator ran out of memory");
-}
-
-static const char *call_region(const emu_call *call)
-{
-    return call && call->region && *call->region ? call->region : "us-east-1";
 }
 
 static athena_query *find_query(athena_state *st, const char *region, const char *id)
@@ -257,7 +120,7 @@ static qstate query_state(const athena_query *q, double now, double *changed)
         return Q_RUNNING;
     }
     *changed = end;
-    return q->fail ? Q_FAILED : Q_SUCCEEDED;
+    return q->res.fail ? Q_FAILED : Q_SUCCEEDED;
 }
 
 static bool terminal(qstate s)
@@ -273,78 +136,20 @@ static bool is_integer_type(const char *type)
            strncasecmp(type, "smallint", 8) == 0 || strncasecmp(type, "tinyint", 7) == 0;
 }
 
-static json_t *generic_column(const char *generic, bool numbered, size_t i)
-{
-    char name[80];
-    if (numbered)
-        (void)snprintf(name, sizeof name, "%s%zu", generic, i);
-    else
-        (void)snprintf(name, sizeof name, "%s", generic);
-    return json_string(name);
-}
-
-json_t *emu_sql_columns(const json_t *rule, bool returns_rows, const char *generic, bool numbered)
-{
-    json_t *cols = json_array();
-    json_t *given = rule ? json_object_get(rule, "columns") : NULL;
-    json_t *rows = rule ? json_object_get(rule, "rows") : NULL;
-    size_t width = 0;
-    if (!cols)
-        return NULL;
-    if (json_is_array(given) && json_array_size(given) > 0) {
-        size_t i;
-        json_t *c;
-        json_array_foreach(given, i, c)
-        {
-            json_t *col = json_is_object(c) ? json_deep_copy(c) : json_object();
-            if (!col || json_array_append_new(cols, col) != 0) {
-                json_decref(cols);
-                return NULL;
-            }
-            if (!json_is_string(json_object_get(col, "name")))
-                json_object_set_new(col, "name", generic_column(generic, numbered, i));
-            if (!json_is_string(json_object_get(col, "type")))
-                json_object_set_new(col, "type", json_string("varchar"));
-        }
-        return cols;
-    }
-    if (json_is_array(rows) && json_array_size(rows) > 0) {
-        json_t *first = json_array_get(rows, 0);
-        width = json_is_array(first) ? json_array_size(first) : 1;
-    } else if (returns_rows || json_object_get(rule, "rows") ||
-               json_object_get(rule, "rows_generated")) {
-        width = 1;
-    }
-    for (size_t i = 0; i < width; i++) {
-        json_t *col = json_pack("{s:o, s:s}", "name", generic_column(generic, numbered, i), "type",
-                                "varchar");
-        if (!col || json_array_append_new(cols, col) != 0) {
-            json_decref(cols);
-            return NULL;
-        }
-    }
-    return cols;
-}
-
-static size_t row_count(const athena_query *q)
-{
-    return q->rows ? json_array_size(q->rows) : q->generated;
-}
-
 /* The text of cell (r, c); NULL for SQL NULL. Malloc'd. */
 static char *cell_text(const athena_query *q, size_t r, size_t c)
 {
     char buf[64];
-    if (!q->rows) {
+    if (!q->res.rows) {
         const char *type =
-            json_string_value(json_object_get(json_array_get(q->columns, c), "type"));
+            json_string_value(json_object_get(json_array_get(q->res.columns, c), "type"));
         if (type && is_integer_type(type))
             (void)snprintf(buf, sizeof buf, "%zu", r + 1);
         else
             (void)snprintf(buf, sizeof buf, "row-%zu", r + 1);
         return strdup(buf);
     }
-    json_t *row = json_array_get(q->rows, r);
+    json_t *row = json_array_get(q->res.rows, r);
     json_t *v = json_is_array(row) ? json_array_get(row, c) : (c == 0 ? row : NULL);
     if (!v || json_is_null(v))
         return NULL;
@@ -357,7 +162,7 @@ static char *cell_text(const athena_query *q, size_t r, size_t c)
 
 static size_t result_bytes(const athena_query *q)
 {
-    size_t total = 0, n = row_count(q), w = json_array_size(q->columns);
+    size_t total = 0, n = emu_sql_row_count(&q->res), w = json_array_size(q->res.columns);
     for (size_t r = 0; r < n && r < 100000; r++)
         for (size_t c = 0; c < w; c++) {
             char *t = cell_text(q, r, c);
@@ -400,16 +205,8 @@ static json_t *column_info(const json_t *col)
     } else if (strcmp(base, "decimal") == 0) {
         precision = 38;
     }
-    if (type[n] == '(') {
-        /* decimal(10,2), varchar(20): the declared precision and scale win */
-        char *end;
-        long long p = strtoll(type + n + 1, &end, 10);
-        if (end != type + n + 1) {
-            precision = p;
-            if (*end == ',')
-                scale = strtoll(end + 1, NULL, 10);
-        }
-    }
+    if (type[n] == '(')
+        emu_sql_declared_size(type + n, &precision, &scale);
     json_t *info =
         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:b}", "CatalogName", "hive",
                   "SchemaName", "", "TableName", "", "Name", name, "Label", name, "Type", base,
@@ -420,11 +217,7 @@ static json_t *column_info(const json_t *col)
         {"label", "Label"},       {"precision", "Precision"},          {"scale", "Scale"},
         {"nullable", "Nullable"}, {"case_sensitive", "CaseSensitive"}, {"schema", "SchemaName"},
         {"table", "TableName"},   {"catalog", "CatalogName"}};
-    for (size_t i = 0; info && i < sizeof keys / sizeof keys[0]; i++) {
-        json_t *v = json_object_get(col, keys[i][0]);
-        if (v)
-            json_object_set(info, keys[i][1], v);
-    }
+    emu_sql_override(info, col, keys, sizeof keys / sizeof keys[0]);
     return info;
 }
 
@@ -477,14 +270,15 @@ static json_t *query_json(const emu *e, const athena_query *q, double now)
     if (terminal(s))
         json_object_set_new(status, "CompletionDateTime", json_real(changed));
     if (s == Q_FAILED) {
-        json_t *rule = q->rule;
-        json_object_set_new(status, "StateChangeReason", json_string(q->fail));
-        json_object_set_new(
-            status, "AthenaError",
-            json_pack("{s:I, s:I, s:b, s:s}", "ErrorCategory",
-                      (json_int_t)emu_sql_number(rule, "error_category", 2), "ErrorType",
-                      (json_int_t)emu_sql_number(rule, "error_type", 1000), "Retryable",
-                      json_is_true(json_object_get(rule, "retryable")), "ErrorMessage", q->fail));
+        json_t *rule = q->res.rule;
+        json_object_set_new(status, "StateChangeReason", json_string(q->res.fail));
+        json_object_set_new(status, "AthenaError",
+                            json_pack("{s:I, s:I, s:b, s:s}", "ErrorCategory",
+                                      (json_int_t)emu_sql_number(rule, "error_category", 2),
+                                      "ErrorType",
+                                      (json_int_t)emu_sql_number(rule, "error_type", 1000),
+                                      "Retryable", json_is_true(json_object_get(rule, "retryable")),
+                                      "ErrorMessage", q->res.fail));
     } else if (s == Q_CANCELLED) {
         json_object_set_new(status, "StateChangeReason", json_string("Query cancelled by user"));
     }
@@ -498,15 +292,15 @@ static json_t *query_json(const emu *e, const athena_query *q, double now)
     if (s == Q_SUCCEEDED || s == Q_FAILED) {
         /* exact, where summing the real phase times back up would round */
         queue_ms = millis(q->queue_emul);
-        engine_ms = millis(q->run_emul);
+        engine_ms = millis(q->res.run_emul);
     }
     json_object_set_new(stats, "QueryQueueTimeInMillis", json_integer(queue_ms));
     json_object_set_new(stats, "EngineExecutionTimeInMillis", json_integer(engine_ms));
     json_object_set_new(stats, "TotalExecutionTimeInMillis", json_integer(queue_ms + engine_ms));
     if (terminal(s)) {
         json_int_t scanned = 0;
-        if (json_object_get(q->rule, "data_scanned_bytes"))
-            scanned = (json_int_t)emu_sql_number(q->rule, "data_scanned_bytes", 0);
+        if (json_object_get(q->res.rule, "data_scanned_bytes"))
+            scanned = (json_int_t)emu_sql_number(q->res.rule, "data_scanned_bytes", 0);
         else if (s == Q_SUCCEEDED && strcmp(q->stmt_type, "DML") == 0)
             scanned = (json_int_t)result_bytes(q);
         json_object_set_new(stats, "DataScannedInBytes", json_integer(scanned));
@@ -588,13 +382,13 @@ static char *output_location(const emu *e, const char *given, const char *region
 static int athena_start(emu *e, const emu_call *call, json_t *in, json_t **out, emu_error *err)
 {
     athena_state *st = get_state(e);
-    const char *region = call_region(call);
+    const char *region = emu_sql_region(call);
     const char *sql, *token, *workgroup, *location = NULL;
     json_t *context = json_object_get(in, "QueryExecutionContext");
     json_t *result_cfg = json_object_get(in, "ResultConfiguration");
     json_t *params = json_object_get(in, "ExecutionParameters");
     if (!st)
-        return oom(err);
+        return emu_sql_oom(err);
     if (emu_sql_opt_string(in, "QueryString", &sql, err) ||
         emu_sql_opt_string(in, "ClientRequestToken", &token, err) ||
         emu_sql_opt_string(in, "WorkGroup", &workgroup, err))
@@ -639,7 +433,7 @@ static int athena_start(emu *e, const emu_call *call, json_t *in, json_t **out, 
      * error, as in Athena */
     json_t *request = json_deep_copy(in);
     if (!request)
-        return oom(err);
+        return emu_sql_oom(err);
     json_object_del(request, "ClientRequestToken");
     json_object_set_new(request, "WorkGroup", json_string(workgroup));
     if (token) {
@@ -663,7 +457,7 @@ static int athena_start(emu *e, const emu_call *call, json_t *in, json_t **out, 
     athena_query *q = calloc(1, sizeof *q);
     if (!q) {
         json_decref(request);
-        return oom(err);
+        return emu_sql_oom(err);
     }
     q->request = request;
     emu_uuid(q->id);
@@ -678,34 +472,18 @@ static int athena_start(emu *e, const emu_call *call, json_t *in, json_t **out, 
                                 strcmp(q->stmt_type, "DML") == 0 ? ".csv" : ".txt");
 
     json_t *section = emu_config_section(e, "athena");
-    json_t *rule = emu_sql_rule(e, "athena", "queries", sql);
-    char kw[24];
-    emu_sql_keywords(sql, kw, sizeof kw, NULL, 0);
-    bool returns_rows = emu_sql_returns_rows(kw);
-    if (rule)
-        q->rule = json_deep_copy(rule);
-    q->columns = emu_sql_columns(q->rule, returns_rows, "_col", true);
-    q->fail = json_string_value(json_object_get(q->rule, "fail"));
-    json_t *rows = json_object_get(q->rule, "rows");
-    if (json_is_array(rows))
-        q->rows = rows;
-    else if (q->rule)
-        q->generated = (size_t)emu_sql_number(q->rule, "rows_generated", 0);
-    else if (returns_rows)
-        q->generated = (size_t)emu_sql_number(section, "default_rows", 0);
-
-    q->queue_emul = emu_sql_number(q->rule, "queue_seconds",
+    int matched =
+        emu_sql_result_init(&q->res, e, "athena", "queries", sql, "_col", true, ATH_DEFAULT_RUN);
+    q->queue_emul = emu_sql_number(q->res.rule, "queue_seconds",
                                    emu_sql_number(section, "queue_seconds", ATH_DEFAULT_QUEUE));
-    q->run_emul = emu_sql_number(q->rule, "duration_seconds",
-                                 emu_sql_number(section, "duration_seconds", ATH_DEFAULT_RUN));
     q->queue_real = emu_real_seconds(e, q->queue_emul);
-    q->run_real = emu_real_seconds(e, q->run_emul);
+    q->run_real = emu_real_seconds(e, q->res.run_emul);
     q->submitted = emu_now();
 
-    if (!q->region || !q->sql || !q->workgroup || (token && !q->token) || !q->output ||
-        !q->columns || (rule && !q->rule) || append_query(st, q) != 0) {
+    if (matched != 0 || !q->region || !q->sql || !q->workgroup || (token && !q->token) ||
+        !q->output || append_query(st, q) != 0) {
         query_free(q);
-        return oom(err);
+        return emu_sql_oom(err);
     }
     *out = json_pack("{s:s}", "QueryExecutionId", q->id);
     return 0;
@@ -725,12 +503,12 @@ static int athena_get(emu *e, const emu_call *call, json_t *in, json_t **out, em
     const char *id;
     if (required_id(in, &id, err))
         return -1;
-    athena_query *q = find_query((athena_state *)e->athena, call_region(call), id);
+    athena_query *q = find_query((athena_state *)e->athena, emu_sql_region(call), id);
     if (!q)
         return not_found(err, id);
     json_t *qe = query_json(e, q, emu_now());
     if (!qe)
-        return oom(err);
+        return emu_sql_oom(err);
     *out = json_pack("{s:o}", "QueryExecution", qe);
     return 0;
 }
@@ -754,7 +532,7 @@ static int athena_batch_get(emu *e, const emu_call *call, json_t *in, json_t **o
     json_array_foreach(ids, i, v)
     {
         const char *id = json_string_value(v);
-        athena_query *q = find_query((athena_state *)e->athena, call_region(call), id);
+        athena_query *q = find_query((athena_state *)e->athena, emu_sql_region(call), id);
         if (q) {
             json_array_append_new(found, query_json(e, q, now));
         } else {
@@ -767,20 +545,7 @@ static int athena_batch_get(emu *e, const emu_call *call, json_t *in, json_t **o
     }
     *out =
         json_pack("{s:o, s:o}", "QueryExecutions", found, "UnprocessedQueryExecutionIds", missing);
-    return *out ? 0 : oom(err);
-}
-
-/* NextToken of the paged operations: "<offset>.<id>", tied to the query it pages. */
-static int parse_token(const char *token, const char *id, size_t *offset)
-{
-    char *end;
-    if (!isdigit((unsigned char)token[0]))
-        return -1;
-    unsigned long long v = strtoull(token, &end, 10);
-    if (end == token || *end != '.' || strcmp(end + 1, id) != 0)
-        return -1;
-    *offset = (size_t)v;
-    return 0;
+    return *out ? 0 : emu_sql_oom(err);
 }
 
 static int athena_results(emu *e, const emu_call *call, json_t *in, json_t **out, emu_error *err)
@@ -796,7 +561,7 @@ static int athena_results(emu *e, const emu_call *call, json_t *in, json_t **out
     if (max < 1 || max > ATH_MAX_RESULTS)
         return emu_fail(err, 400, "InvalidRequestException", "MaxResults must be between 1 and %d",
                         ATH_MAX_RESULTS);
-    athena_query *q = find_query((athena_state *)e->athena, call_region(call), id);
+    athena_query *q = find_query((athena_state *)e->athena, emu_sql_region(call), id);
     if (!q)
         return not_found(err, id);
     qstate s = query_state(q, emu_now(), &changed);
@@ -806,12 +571,13 @@ static int athena_results(emu *e, const emu_call *call, json_t *in, json_t **out
     if (s != Q_SUCCEEDED)
         return emu_fail(err, 400, "InvalidRequestException",
                         "Query did not finish successfully. Final query state: %s%s%s",
-                        qstate_names[s], s == Q_FAILED ? "\n" : "", s == Q_FAILED ? q->fail : "");
-    if (token && parse_token(token, q->id, &offset) != 0)
+                        qstate_names[s], s == Q_FAILED ? "\n" : "",
+                        s == Q_FAILED ? q->res.fail : "");
+    if (token && emu_sql_parse_token(token, q->id, &offset) != 0)
         return emu_fail(err, 400, "InvalidRequestException", "The NextToken is not valid");
 
-    size_t width = json_array_size(q->columns);
-    size_t data = width ? row_count(q) : 0;
+    size_t width = json_array_size(q->res.columns);
+    size_t data = width ? emu_sql_row_count(&q->res) : 0;
     size_t header = q->header && width ? 1 : 0;
     size_t total = data + header; /* the header row counts as a row of the first page */
     if (offset > total)
@@ -822,12 +588,12 @@ static int athena_results(emu *e, const emu_call *call, json_t *in, json_t **out
     if (!rows || !meta) {
         json_decref(rows);
         json_decref(meta);
-        return oom(err);
+        return emu_sql_oom(err);
     }
     for (size_t r = offset; r < end; r++) {
         json_t *cells = json_array();
         for (size_t c = 0; c < width; c++) {
-            json_t *col = json_array_get(q->columns, c);
+            json_t *col = json_array_get(q->res.columns, c);
             json_t *cell = json_object();
             if (header && r == 0) {
                 json_object_set(cell, "VarCharValue", json_object_get(col, "name"));
@@ -842,20 +608,17 @@ static int athena_results(emu *e, const emu_call *call, json_t *in, json_t **out
         json_array_append_new(rows, json_pack("{s:o}", "Data", cells));
     }
     for (size_t c = 0; c < width; c++)
-        json_array_append_new(meta, column_info(json_array_get(q->columns, c)));
+        json_array_append_new(meta, column_info(json_array_get(q->res.columns, c)));
 
     json_int_t update_count = 0;
-    if (json_object_get(q->rule, "update_count"))
-        update_count = (json_int_t)emu_sql_number(q->rule, "update_count", 0);
+    if (json_object_get(q->res.rule, "update_count"))
+        update_count = (json_int_t)emu_sql_number(q->res.rule, "update_count", 0);
     *out = json_pack("{s:I, s:{s:o, s:{s:o}}}", "UpdateCount", update_count, "ResultSet", "Rows",
                      rows, "ResultSetMetadata", "ColumnInfo", meta);
     if (!*out)
-        return oom(err);
-    if (end < total) {
-        char next[128];
-        (void)snprintf(next, sizeof next, "%zu.%s", end, q->id);
-        json_object_set_new(*out, "NextToken", json_string(next));
-    }
+        return emu_sql_oom(err);
+    if (end < total)
+        emu_sql_set_token(*out, end, q->id);
     return 0;
 }
 
@@ -865,7 +628,7 @@ static int athena_stop(emu *e, const emu_call *call, json_t *in, json_t **out, e
     double now = emu_now(), changed;
     if (required_id(in, &id, err))
         return -1;
-    athena_query *q = find_query((athena_state *)e->athena, call_region(call), id);
+    athena_query *q = find_query((athena_state *)e->athena, emu_sql_region(call), id);
     if (!q)
         return not_found(err, id);
     /* stopping a finished query is accepted and changes nothing, as in Athena */
@@ -880,7 +643,7 @@ static int athena_stop(emu *e, const emu_call *call, json_t *in, json_t **out, e
 static int athena_list(emu *e, const emu_call *call, json_t *in, json_t **out, emu_error *err)
 {
     athena_state *st = (athena_state *)e->athena;
-    const char *region = call_region(call), *workgroup, *token;
+    const char *region = emu_sql_region(call), *workgroup, *token;
     long long max = ATH_LIST_MAX;
     bool has_max;
     if (emu_sql_opt_string(in, "WorkGroup", &workgroup, err) ||
@@ -913,13 +676,13 @@ static int athena_list(emu *e, const emu_call *call, json_t *in, json_t **out, e
             continue;
         if (count == max) {
             *out = json_pack("{s:o, s:s}", "QueryExecutionIds", ids, "NextToken", q->id);
-            return *out ? 0 : oom(err);
+            return *out ? 0 : emu_sql_oom(err);
         }
         json_array_append_new(ids, json_string(q->id));
         count++;
     }
     *out = json_pack("{s:o}", "QueryExecutionIds", ids);
-    return *out ? 0 : oom(err);
+    return *out ? 0 : emu_sql_oom(err);
 }
 
 const emu_json_op emu_athena_ops[] = {

@@ -6,7 +6,7 @@
  * computed from the submission time whenever it is read; what each SQL returns (columns, rows,
  * failure, duration) comes from the first rule of config "redshift_data.statements" whose
  * "match" occurs in the SQL. */
-#include "athena.h"
+#include "sql_rules.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -34,13 +34,8 @@ static const char *const rstatus_names[] = {"SUBMITTED", "PICKED",  "STARTED",
 /* One SQL of a statement; a plain ExecuteStatement has exactly one. */
 typedef struct rs_sub {
     char *sql;
-    json_t *rule;     /* copy of the matching config rule, or NULL */
-    json_t *columns;  /* [{name, type, ...}]; empty when the SQL returns no result set */
-    json_t *rows;     /* the rule's rows (borrowed from rule), or NULL: rows are generated */
-    size_t generated; /* rows to generate when rows is NULL */
-    const char *fail; /* error text (in rule), or NULL */
-    double run_real;  /* real seconds STARTED */
-    double run_emul;  /* the same in emulated seconds, for Duration */
+    emu_sql_result res; /* what the matching config rule makes of the SQL */
+    double run_real;    /* real seconds STARTED (res.run_emul, the Duration, in real time) */
     long long query_id;
 } rs_sub;
 
@@ -73,8 +68,7 @@ static void stmt_free(rs_stmt *s)
         return;
     for (size_t i = 0; i < s->nsubs; i++) {
         free(s->subs[i].sql);
-        json_decref(s->subs[i].rule);
-        json_decref(s->subs[i].columns);
+        emu_sql_result_free(&s->subs[i].res);
     }
     free(s->subs);
     free(s->region);
@@ -115,16 +109,6 @@ static rs_state *get_state(emu *e)
         e->redshift = (emu_service_state *)st;
     }
     return (rs_state *)e->redshift;
-}
-
-static int oom(emu_error *err)
-{
-    return emu_fail(err, 500, "InternalServerException", "The emulator ran out of memory");
-}
-
-static const char *call_region(const emu_call *call)
-{
-    return call && call->region && *call->region ? call->region : "us-east-1";
 }
 
 static char *dup_or_null(const char *s)
@@ -195,7 +179,7 @@ static int lookup(emu *e, const emu_call *call, const char *id, rs_stmt **out, s
     char base[37];
     if (!id || !parse_id(id, base, sub))
         return bad_id(err);
-    rs_stmt *s = find_stmt((rs_state *)e->redshift, call_region(call), base);
+    rs_stmt *s = find_stmt((rs_state *)e->redshift, emu_sql_region(call), base);
     /* sub-statement ids exist only for batches */
     if (!s || (*sub && (!s->batch || *sub > s->nsubs)))
         return not_found(err);
@@ -222,7 +206,7 @@ static double sub_start(const rs_stmt *s, size_t i)
 static size_t fail_index(const rs_stmt *s)
 {
     for (size_t i = 0; i < s->nsubs; i++)
-        if (s->subs[i].fail)
+        if (s->subs[i].res.fail)
             return i;
     return s->nsubs;
 }
@@ -289,7 +273,7 @@ static rstatus sub_status(const rs_stmt *s, size_t i, double now, double *update
         r = R_STARTED;
     } else {
         *updated = end;
-        r = s->subs[i].fail ? R_FAILED : R_FINISHED;
+        r = s->subs[i].res.fail ? R_FAILED : R_FINISHED;
     }
     if (stop > end)
         stop = end;
@@ -315,11 +299,6 @@ static double next_change(const rs_stmt *s, double now)
 }
 
 /* ---- results ----------------------------------------------------------------------------- */
-
-static size_t row_count(const rs_sub *b)
-{
-    return b->rows ? json_array_size(b->rows) : b->generated;
-}
 
 static void base_type(const char *type, char *out, size_t len)
 {
@@ -361,10 +340,10 @@ static bool is_int_type(const char *base)
 /* The Field of cell (r, c): {stringValue|longValue|doubleValue|booleanValue|isNull}. */
 static json_t *cell_field(const rs_sub *b, size_t r, size_t c)
 {
-    if (!b->rows) {
+    if (!b->res.rows) {
         char base[32], text[48];
-        base_type(json_string_value(json_object_get(json_array_get(b->columns, c), "type")), base,
-                  sizeof base);
+        base_type(json_string_value(json_object_get(json_array_get(b->res.columns, c), "type")),
+                  base, sizeof base);
         if (is_int_type(base))
             return json_pack("{s:I}", "longValue", (json_int_t)r + 1);
         if (strcmp(base, "float4") == 0 || strcmp(base, "float8") == 0)
@@ -374,7 +353,7 @@ static json_t *cell_field(const rs_sub *b, size_t r, size_t c)
         (void)snprintf(text, sizeof text, "row-%zu", r + 1);
         return json_pack("{s:s}", "stringValue", text);
     }
-    json_t *row = json_array_get(b->rows, r);
+    json_t *row = json_array_get(b->res.rows, r);
     json_t *v = json_is_array(row) ? json_array_get(row, c) : (c == 0 ? row : NULL);
     if (!v || json_is_null(v))
         return json_pack("{s:b}", "isNull", 1);
@@ -395,7 +374,7 @@ static json_t *cell_field(const rs_sub *b, size_t r, size_t c)
 /* Approximate bytes of the result, as ResultSize reports. */
 static json_int_t result_size(const rs_sub *b)
 {
-    size_t n = row_count(b), w = json_array_size(b->columns);
+    size_t n = emu_sql_row_count(&b->res), w = json_array_size(b->res.columns);
     json_int_t total = 0;
     for (size_t r = 0; r < n && r < 100000; r++)
         for (size_t c = 0; c < w; c++) {
@@ -453,16 +432,8 @@ static json_t *column_meta(const json_t *col)
         scale = 6;
     }
     const char *paren = type ? strchr(type, '(') : NULL;
-    if (paren) {
-        /* varchar(20), numeric(10,2): the declared precision and scale win */
-        char *end;
-        long long p = strtoll(paren + 1, &end, 10);
-        if (end != paren + 1) {
-            precision = p;
-            if (*end == ',')
-                scale = strtoll(end + 1, NULL, 10);
-        }
-    }
+    if (paren)
+        emu_sql_declared_size(paren, &precision, &scale);
     json_t *meta = json_pack(
         "{s:b, s:b, s:b, s:s, s:I, s:s, s:I, s:I, s:I, s:s, s:s, s:s}", "isCaseSensitive",
         case_sensitive, "isCurrency", 0, "isSigned", is_signed, "label", name, "length",
@@ -479,11 +450,7 @@ static json_t *column_meta(const json_t *col)
                                           {"signed", "isSigned"},
                                           {"currency", "isCurrency"},
                                           {"case_sensitive", "isCaseSensitive"}};
-    for (size_t i = 0; meta && i < sizeof keys / sizeof keys[0]; i++) {
-        json_t *v = json_object_get(col, keys[i][0]);
-        if (v)
-            json_object_set(meta, keys[i][1], v);
-    }
+    emu_sql_override(meta, col, keys, sizeof keys / sizeof keys[0]);
     return meta;
 }
 
@@ -504,17 +471,17 @@ static double emulated(const emu *e, double real)
 static void sub_numbers(const emu *e, const rs_sub *b, rstatus r, double ran, json_t *out)
 {
     bool done = r == R_FINISHED;
-    bool has = done && json_array_size(b->columns) > 0;
+    bool has = done && json_array_size(b->res.columns) > 0;
     json_int_t rows = -1, size = -1, duration = -1;
     if (done) {
-        rows = has ? (json_int_t)row_count(b)
-                   : (json_int_t)emu_sql_number(b->rule, "rows_affected", 0);
+        rows = has ? (json_int_t)emu_sql_row_count(&b->res)
+                   : (json_int_t)emu_sql_number(b->res.rule, "rows_affected", 0);
         size = has ? result_size(b) : 0;
     }
     /* a SQL that ran to its end reports the configured duration exactly (summing the real
      * phase times back up would round it) */
     if (r == R_FINISHED || r == R_FAILED)
-        duration = nanos(b->run_emul);
+        duration = nanos(b->res.run_emul);
     else if (r == R_ABORTED && ran > 0)
         duration = nanos(emulated(e, ran));
     json_object_set_new(out, "HasResultSet", json_boolean(has));
@@ -524,7 +491,7 @@ static void sub_numbers(const emu *e, const rs_sub *b, rstatus r, double ran, js
     bool started = r == R_STARTED || r == R_FINISHED || r == R_FAILED || ran > 0;
     json_object_set_new(out, "RedshiftQueryId", json_integer(started ? b->query_id : 0));
     if (r == R_FAILED)
-        json_object_set_new(out, "Error", json_string(b->fail));
+        json_object_set_new(out, "Error", json_string(b->res.fail));
 }
 
 static void set_opt(json_t *obj, const char *key, const char *value)
@@ -648,28 +615,12 @@ static json_t *submit_reply(const rs_stmt *s)
 
 static int init_sub(emu *e, rs_state *st, rs_sub *b, const char *sql)
 {
-    json_t *section = emu_config_section(e, "redshift_data");
-    json_t *rule = emu_sql_rule(e, "redshift_data", "statements", sql);
-    char kw[24];
-    emu_sql_keywords(sql, kw, sizeof kw, NULL, 0);
-    bool returns_rows = emu_sql_returns_rows(kw);
     b->sql = strdup(sql);
-    if (rule)
-        b->rule = json_deep_copy(rule);
-    b->columns = emu_sql_columns(b->rule, returns_rows, "?column?", false);
-    b->fail = json_string_value(json_object_get(b->rule, "fail"));
-    json_t *rows = json_object_get(b->rule, "rows");
-    if (json_is_array(rows))
-        b->rows = rows;
-    else if (b->rule)
-        b->generated = (size_t)emu_sql_number(b->rule, "rows_generated", 0);
-    else if (returns_rows)
-        b->generated = (size_t)emu_sql_number(section, "default_rows", 0);
-    b->run_emul = emu_sql_number(b->rule, "duration_seconds",
-                                 emu_sql_number(section, "duration_seconds", RS_DEFAULT_RUN));
-    b->run_real = emu_real_seconds(e, b->run_emul);
+    int matched = emu_sql_result_init(&b->res, e, "redshift_data", "statements", sql, "?column?",
+                                      false, RS_DEFAULT_RUN);
+    b->run_real = emu_real_seconds(e, b->res.run_emul);
     b->query_id = st->next_query_id++;
-    return b->sql && b->columns && (!rule || b->rule) ? 0 : -1;
+    return b->sql && matched == 0 ? 0 : -1;
 }
 
 static int check_string_list(json_t *list, const char *key, size_t max, emu_error *err)
@@ -713,14 +664,14 @@ static int rs_submit(emu *e, const emu_call *call, json_t *in, json_t **out, emu
                      bool batch)
 {
     rs_state *st = get_state(e);
-    const char *region = call_region(call);
+    const char *region = emu_sql_region(call);
     const char *sql = NULL, *cluster, *workgroup, *database, *db_user, *secret, *name, *token,
                *format, *session;
     json_t *sqls = batch ? json_object_get(in, "Sqls") : NULL;
     json_t *params = batch ? NULL : json_object_get(in, "Parameters");
     json_t *with_event = json_object_get(in, "WithEvent");
     if (!st)
-        return oom(err);
+        return emu_sql_oom(err);
     if ((!batch && emu_sql_opt_string(in, "Sql", &sql, err)) ||
         emu_sql_opt_string(in, "ClusterIdentifier", &cluster, err) ||
         emu_sql_opt_string(in, "WorkgroupName", &workgroup, err) ||
@@ -767,7 +718,7 @@ static int rs_submit(emu *e, const emu_call *call, json_t *in, json_t **out, emu
     /* a retry with the same token gets the first statement back */
     json_t *request = json_deep_copy(in);
     if (!request)
-        return oom(err);
+        return emu_sql_oom(err);
     json_object_del(request, "ClientToken");
     if (token) {
         for (size_t i = 0; i < st->n; i++) {
@@ -781,14 +732,14 @@ static int rs_submit(emu *e, const emu_call *call, json_t *in, json_t **out, emu
                                 "The ClientToken %s was already used with different parameters",
                                 token);
             *out = submit_reply(old);
-            return *out ? 0 : oom(err);
+            return *out ? 0 : emu_sql_oom(err);
         }
     }
 
     rs_stmt *s = calloc(1, sizeof *s);
     if (!s) {
         json_decref(request);
-        return oom(err);
+        return emu_sql_oom(err);
     }
     s->request = request;
     emu_uuid(s->id);
@@ -816,18 +767,18 @@ static int rs_submit(emu *e, const emu_call *call, json_t *in, json_t **out, emu
                        batch ? json_string_value(json_array_get(sqls, i)) : sql) != 0;
     if (bad || append_stmt(st, s) != 0) {
         stmt_free(s);
-        return oom(err);
+        return emu_sql_oom(err);
     }
 
     /* the queue time comes from the first SQL's rule, else the section */
     json_t *section = emu_config_section(e, "redshift_data");
-    double queue = emu_sql_number(s->subs[0].rule, "queue_seconds",
+    double queue = emu_sql_number(s->subs[0].res.rule, "queue_seconds",
                                   emu_sql_number(section, "queue_seconds", RS_DEFAULT_QUEUE));
     s->submit_real = emu_real_seconds(e, queue / 2);
     s->pick_real = emu_real_seconds(e, queue / 2);
     s->created = emu_now();
     *out = submit_reply(s);
-    return *out ? 0 : oom(err);
+    return *out ? 0 : emu_sql_oom(err);
 }
 
 static int rs_execute(emu *e, const emu_call *call, json_t *in, json_t **out, emu_error *err)
@@ -875,7 +826,7 @@ static int rs_describe(emu *e, const emu_call *call, json_t *in, json_t **out, e
     }
     double now = emu_now();
     *out = sub ? sub_json(e, s, sub - 1, now, true) : stmt_json(e, s, now);
-    return *out ? 0 : oom(err);
+    return *out ? 0 : emu_sql_oom(err);
 }
 
 /* ---- GetStatementResult ------------------------------------------------------------------ */
@@ -899,18 +850,13 @@ static int rs_result(emu *e, const emu_call *call, json_t *in, json_t **out, emu
     const rs_sub *b = &s->subs[index];
     rstatus r =
         s->batch ? sub_status(s, index, now, &updated, &ran) : stmt_status(s, now, &updated);
-    if (r != R_FINISHED || json_array_size(b->columns) == 0)
+    if (r != R_FINISHED || json_array_size(b->res.columns) == 0)
         return emu_fail(err, 400, "ResourceNotFoundException",
                         "Query does not have result. Please check query status with "
                         "DescribeStatement.");
-    if (token) {
-        char *end;
-        unsigned long long v = isdigit((unsigned char)token[0]) ? strtoull(token, &end, 10) : 0;
-        if (!isdigit((unsigned char)token[0]) || *end != '.' || strcmp(end + 1, id) != 0)
-            return emu_fail(err, 400, "ValidationException", "The NextToken is not valid");
-        offset = (size_t)v;
-    }
-    size_t total = row_count(b), width = json_array_size(b->columns);
+    if (token && emu_sql_parse_token(token, id, &offset) != 0)
+        return emu_fail(err, 400, "ValidationException", "The NextToken is not valid");
+    size_t total = emu_sql_row_count(&b->res), width = json_array_size(b->res.columns);
     double page_cfg =
         emu_sql_number(emu_config_section(e, "redshift_data"), "result_page_rows", RS_PAGE_ROWS);
     size_t page = page_cfg >= 1 ? (size_t)page_cfg : RS_PAGE_ROWS;
@@ -922,7 +868,7 @@ static int rs_result(emu *e, const emu_call *call, json_t *in, json_t **out, emu
     if (!records || !meta) {
         json_decref(records);
         json_decref(meta);
-        return oom(err);
+        return emu_sql_oom(err);
     }
     for (size_t row = offset; row < end; row++) {
         json_t *fields = json_array();
@@ -931,16 +877,13 @@ static int rs_result(emu *e, const emu_call *call, json_t *in, json_t **out, emu
         json_array_append_new(records, fields);
     }
     for (size_t c = 0; c < width; c++)
-        json_array_append_new(meta, column_meta(json_array_get(b->columns, c)));
+        json_array_append_new(meta, column_meta(json_array_get(b->res.columns, c)));
     *out = json_pack("{s:o, s:o, s:I}", "Records", records, "ColumnMetadata", meta, "TotalNumRows",
                      (json_int_t)total);
     if (!*out)
-        return oom(err);
-    if (end < total) {
-        char next[128];
-        (void)snprintf(next, sizeof next, "%zu.%s", end, id);
-        json_object_set_new(*out, "NextToken", json_string(next));
-    }
+        return emu_sql_oom(err);
+    if (end < total)
+        emu_sql_set_token(*out, end, id);
     return 0;
 }
 
@@ -962,7 +905,7 @@ static int rs_cancel(emu *e, const emu_call *call, json_t *in, json_t **out, emu
     s->cancelled = now;
     emu_changed(e);
     *out = json_pack("{s:b}", "Status", 1);
-    return *out ? 0 : oom(err);
+    return *out ? 0 : emu_sql_oom(err);
 }
 
 /* ---- ListStatements ----------------------------------------------------------------------- */
@@ -1048,7 +991,7 @@ static int rs_list(emu *e, const emu_call *call, json_t *in, json_t **out, emu_e
                             "FAILED, ALL");
     }
     bool role_level = !json_is_false(role);
-    const char *region = call_region(call);
+    const char *region = emu_sql_region(call);
     const char *caller = call && call->access_key ? call->access_key : "";
     double now = emu_now();
 
@@ -1071,13 +1014,13 @@ static int rs_list(emu *e, const emu_call *call, json_t *in, json_t **out, emu_e
             continue;
         if (count == max) {
             *out = json_pack("{s:o, s:s}", "Statements", list, "NextToken", s->id);
-            return *out ? 0 : oom(err);
+            return *out ? 0 : emu_sql_oom(err);
         }
         json_array_append_new(list, list_entry(s, now));
         count++;
     }
     *out = json_pack("{s:o}", "Statements", list);
-    return *out ? 0 : oom(err);
+    return *out ? 0 : emu_sql_oom(err);
 }
 
 const emu_json_op emu_redshift_ops[] = {

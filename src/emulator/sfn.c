@@ -197,6 +197,14 @@ static void machine_free(sfn_machine *m)
     free(m);
 }
 
+static void activity_free(sfn_activity *a)
+{
+    free(a->arn);
+    free(a->name);
+    free(a->region);
+    free(a);
+}
+
 static void exec_free(sfn_exec *x)
 {
     free(x->arn);
@@ -1192,10 +1200,7 @@ static int op_delete_activity(emu *e, const emu_call *call, json_t *in, json_t *
         if (strcmp((*p)->arn, arn) == 0) {
             sfn_activity *a = *p;
             *p = a->next;
-            free(a->arn);
-            free(a->name);
-            free(a->region);
-            free(a);
+            activity_free(a);
             break;
         }
     }
@@ -1452,10 +1457,7 @@ void emu_sfn_free(emu *e)
     while (s->activities != NULL) {
         sfn_activity *a = s->activities;
         s->activities = a->next;
-        free(a->arn);
-        free(a->name);
-        free(a->region);
-        free(a);
+        activity_free(a);
     }
     json_decref(s->seeded);
     free(s);
