@@ -6,6 +6,8 @@
 
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "emu_harness.h"
 #include "helpers.h"
@@ -464,6 +466,73 @@ Test(emu_core, presigned_urls_work_until_they_expire)
     st = presigned_get(&h, awsorch_time_now() - 600, 300, &out);
     cr_expect_eq(st, 403);
     cr_expect(strstr((char *)out.data, "Request has expired") != NULL, "%s", (char *)out.data);
+    awsorch_buf_free(&out);
+    emu_harness_stop(&h);
+}
+
+/* GETs `path` with S3's Signature Version 2 query authentication (what `aws s3 presign` of
+ * AWS CLI v1 produces), signing `resource` with `secret`, expiring at `expires`. */
+static long presigned_v2_get(const emu_harness *h, const char *path, const char *resource,
+                             const char *secret, int64_t expires, awsorch_buf *out)
+{
+    char tosign[512];
+    (void)snprintf(tosign, sizeof(tosign), "GET\n\n\n%lld\n%s", (long long)expires, resource);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    cr_assert_not_null(HMAC(EVP_sha1(), secret, (int)strlen(secret), (unsigned char *)tosign,
+                            strlen(tosign), mac, &mac_len));
+    char b64[64];
+    (void)EVP_EncodeBlock((unsigned char *)b64, mac, (int)mac_len);
+    char sig[128] = "";
+    size_t o = 0;
+    for (const char *p = b64; *p != '\0' && o + 4 < sizeof(sig); p++) {
+        o += (size_t)snprintf(sig + o, sizeof(sig) - o,
+                              *p == '+' || *p == '/' || *p == '=' ? "%%%02X" : "%c", *p);
+    }
+    char target[512];
+    (void)snprintf(target, sizeof(target), "%s%sAWSAccessKeyId=%s&Signature=%s&Expires=%lld", path,
+                   strchr(path, '?') != NULL ? "&" : "?", AK, sig, (long long)expires);
+    return send_raw(h, "GET", target, NULL, 0, NULL, out);
+}
+
+Test(emu_core, sigv2_presigned_urls_of_the_cli_work_until_they_expire)
+{
+    emu_harness h;
+    emu_harness_start(&h, "{\"s3\":{\"objects\":{\"reports/daily.csv\":\"day,total\\n3,42\\n\"}}}");
+    int64_t now = awsorch_time_now();
+    awsorch_buf out = AWSORCH_BUF_INIT;
+    long st = presigned_v2_get(&h, "/reports/daily.csv", "/reports/daily.csv", SK, now + 300, &out);
+    cr_expect_eq(st, 200, "%s", (char *)out.data);
+    cr_expect_str_eq((char *)out.data, "day,total\n3,42\n");
+    awsorch_buf_free(&out);
+
+    /* Subresources are signed; the bucket itself signs as "/bucket/". */
+    out = (awsorch_buf)AWSORCH_BUF_INIT;
+    st = presigned_v2_get(&h, "/reports/daily.csv?response-content-type=text%2Fcsv",
+                          "/reports/daily.csv?response-content-type=text/csv", SK, now + 300, &out);
+    cr_expect_eq(st, 200, "%s", (char *)out.data);
+    awsorch_buf_free(&out);
+    out = (awsorch_buf)AWSORCH_BUF_INIT;
+    st = presigned_v2_get(&h, "/reports?list-type=2", "/reports/", SK, now + 300, &out);
+    cr_expect_eq(st, 200, "%s", (char *)out.data);
+    cr_expect(strstr((char *)out.data, "<Key>daily.csv</Key>") != NULL, "%s", (char *)out.data);
+    awsorch_buf_free(&out);
+
+    out = (awsorch_buf)AWSORCH_BUF_INIT;
+    st = presigned_v2_get(&h, "/reports/daily.csv", "/reports/daily.csv", SK, now - 10, &out);
+    cr_expect_eq(st, 403);
+    cr_expect(strstr((char *)out.data, "<Code>AccessDenied</Code>") != NULL &&
+                  strstr((char *)out.data, "Request has expired") != NULL,
+              "%s", (char *)out.data);
+    awsorch_buf_free(&out);
+
+    out = (awsorch_buf)AWSORCH_BUF_INIT;
+    st = presigned_v2_get(&h, "/reports/daily.csv", "/reports/daily.csv", "wrong-secret", now + 300,
+                          &out);
+    cr_expect_eq(st, 403);
+    cr_expect(strstr((char *)out.data, "<Code>SignatureDoesNotMatch</Code>") != NULL &&
+                  strstr((char *)out.data, "<StringToSign>GET\n\n\n") != NULL,
+              "%s", (char *)out.data);
     awsorch_buf_free(&out);
     emu_harness_stop(&h);
 }

@@ -14,6 +14,8 @@
 
 #include <microhttpd.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "awsorch/sigv4.h"
 #include "core/internal.h"
@@ -340,6 +342,7 @@ typedef struct auth_info {
     char amz_date[32];
     long expires;
     bool presigned;
+    bool sigv2; /* S3's older query form: AWSAccessKeyId, Signature, Expires (absolute) */
 } auth_info;
 
 static bool field(const char *text, const char *key, char *out, size_t n)
@@ -383,12 +386,55 @@ static bool split_scope(const char *cred, auth_info *a)
     return true;
 }
 
+/* S3's query-string authentication of Signature Version 2, which `aws s3 presign` (CLI v1)
+ * and boto's default presigner still produce: ?AWSAccessKeyId=..&Signature=..&Expires=EPOCH.
+ * 1: present, 0: absent, -1: incomplete. */
+static int parse_sigv2_query(const emu_http_request *req, auth_info *a, char *err, size_t n)
+{
+    char *ak = emu_query_get(req->query, "AWSAccessKeyId");
+    char *sig = emu_query_get(req->query, "Signature");
+    char *ex = emu_query_get(req->query, "Expires");
+    int rc = 0;
+    if (ak != NULL || sig != NULL) {
+        char *end = NULL;
+        long expires = ex != NULL ? strtol(ex, &end, 10) : 0;
+        bool ok =
+            ak != NULL && sig != NULL && ex != NULL && end != ex && *end == '\0' &&
+            snprintf(a->access_key, sizeof(a->access_key), "%s", ak) < (int)sizeof(a->access_key) &&
+            snprintf(a->signature, sizeof(a->signature), "%s", sig) < (int)sizeof(a->signature);
+        if (ok) {
+            /* A '+' of the base64 sent unencoded arrives as a space. */
+            for (char *p = a->signature; *p != '\0'; p++) {
+                if (*p == ' ') {
+                    *p = '+';
+                }
+            }
+            a->expires = expires;
+            a->sigv2 = true;
+            a->presigned = true;
+            rc = 1;
+        } else {
+            (void)snprintf(err, n,
+                           "Query-string authentication requires the Signature, Expires and "
+                           "AWSAccessKeyId parameters");
+            rc = -1;
+        }
+    }
+    free(ak);
+    free(sig);
+    free(ex);
+    return rc;
+}
+
 /* 1: signed and parsed, 0: unsigned, -1: malformed (message in err). */
-static int parse_auth(const emu_http_request *req, auth_info *a, char *err, size_t n)
+static int parse_auth(const emu_http_request *req, bool s3, auth_info *a, char *err, size_t n)
 {
     memset(a, 0, sizeof(*a));
     const char *h = emu_header_get(req, "authorization");
     char *algo = emu_query_get(req->query, "X-Amz-Algorithm");
+    if (h == NULL && algo == NULL && s3) {
+        return parse_sigv2_query(req, a, err, n);
+    }
     if (h == NULL && algo == NULL) {
         return 0;
     }
@@ -549,11 +595,280 @@ static bool header_signed(const char *list, const char *name)
     return false;
 }
 
+/* S3's subresources that Signature Version 2 signs (as botocore's HmacV1Auth lists them). */
+static const char *const sigv2_subresources[] = {"accelerate",
+                                                 "acl",
+                                                 "analytics",
+                                                 "cors",
+                                                 "defaultObjectAcl",
+                                                 "delete",
+                                                 "inventory",
+                                                 "lifecycle",
+                                                 "location",
+                                                 "logging",
+                                                 "metrics",
+                                                 "notification",
+                                                 "object-lock",
+                                                 "partNumber",
+                                                 "policy",
+                                                 "replication",
+                                                 "requestPayment",
+                                                 "response-cache-control",
+                                                 "response-content-disposition",
+                                                 "response-content-encoding",
+                                                 "response-content-language",
+                                                 "response-content-type",
+                                                 "response-expires",
+                                                 "restore",
+                                                 "select",
+                                                 "select-type",
+                                                 "storageClass",
+                                                 "tagging",
+                                                 "torrent",
+                                                 "uploadId",
+                                                 "uploads",
+                                                 "versionId",
+                                                 "versioning",
+                                                 "versions",
+                                                 "website",
+                                                 NULL};
+
+typedef struct sigv2_pair {
+    char *name;
+    char *value; /* NULL: no '=' */
+} sigv2_pair;
+
+static int sigv2_pair_cmp(const void *x, const void *y)
+{
+    return strcmp(((const sigv2_pair *)x)->name, ((const sigv2_pair *)y)->name);
+}
+
+/* The query's parameters, decoded, in pairs (at most `max`). */
+static size_t sigv2_query_pairs(const char *query, sigv2_pair *out, size_t max)
+{
+    size_t n = 0;
+    const char *p = query != NULL ? query : "";
+    while (*p != '\0' && n < max) {
+        const char *end = strchr(p, '&');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        size_t name_len = eq != NULL ? (size_t)(eq - p) : len;
+        if (len > 0) {
+            out[n].name = emu_uri_decode(p, name_len, true);
+            out[n].value = eq != NULL ? emu_uri_decode(eq + 1, len - name_len - 1, true) : NULL;
+            if (out[n].name != NULL) {
+                n++;
+            } else {
+                free(out[n].value);
+            }
+        }
+        if (end == NULL) {
+            break;
+        }
+        p = end + 1;
+    }
+    return n;
+}
+
+/* The string a Signature Version 2 presigned URL signs: verb, Content-MD5, Content-Type,
+ * Expires, the x-amz-* headers (sent as headers or, as botocore presigns them, as query
+ * parameters), and the resource /bucket/key with its signed subresources. */
+static char *sigv2_string_to_sign(const emu_http_request *req, bool bucket_slash)
+{
+    sigv2_pair q[64];
+    size_t qn = sigv2_query_pairs(req->query, q, 64);
+    const char *md5 = emu_header_get(req, "content-md5");
+    const char *ctype = emu_header_get(req, "content-type");
+    const char *expires = "";
+    sigv2_pair amz[96];
+    size_t an = 0;
+    sigv2_pair sub[64];
+    size_t sn = 0;
+    for (size_t i = 0; i < qn; i++) {
+        const char *v = q[i].value != NULL ? q[i].value : "";
+        if (strcmp(q[i].name, "Expires") == 0) {
+            expires = v;
+        } else if (strcasecmp(q[i].name, "content-md5") == 0) {
+            md5 = v;
+        } else if (strcasecmp(q[i].name, "content-type") == 0) {
+            ctype = v;
+        } else if (strncasecmp(q[i].name, "x-amz-", 6) == 0 && an < 96) {
+            amz[an].name = q[i].name;
+            amz[an].value = q[i].value;
+            an++;
+        }
+        for (size_t k = 0; sigv2_subresources[k] != NULL && sn < 64; k++) {
+            if (strcmp(q[i].name, sigv2_subresources[k]) == 0) {
+                sub[sn++] = q[i];
+            }
+        }
+    }
+    for (size_t i = 0; i < req->header_count && an < 96; i++) {
+        if (strncmp(req->headers[i].name, "x-amz-", 6) != 0) {
+            continue;
+        }
+        bool dup = false;
+        for (size_t k = 0; k < an; k++) {
+            dup = dup || strcasecmp(amz[k].name, req->headers[i].name) == 0;
+        }
+        if (!dup) {
+            amz[an].name = req->headers[i].name;
+            amz[an].value = req->headers[i].value;
+            an++;
+        }
+    }
+    qsort(amz, an, sizeof(amz[0]), sigv2_pair_cmp);
+    qsort(sub, sn, sizeof(sub[0]), sigv2_pair_cmp);
+    awsorch_buf b = AWSORCH_BUF_INIT;
+    (void)awsorch_buf_puts(&b, req->method);
+    (void)awsorch_buf_puts(&b, "\n");
+    (void)awsorch_buf_puts(&b, md5 != NULL ? md5 : "");
+    (void)awsorch_buf_puts(&b, "\n");
+    (void)awsorch_buf_puts(&b, ctype != NULL ? ctype : "");
+    (void)awsorch_buf_puts(&b, "\n");
+    (void)awsorch_buf_puts(&b, expires);
+    (void)awsorch_buf_puts(&b, "\n");
+    for (size_t i = 0; i < an; i++) {
+        for (const char *c = amz[i].name; *c != '\0'; c++) {
+            char low = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+            (void)awsorch_buf_append(&b, &low, 1);
+        }
+        (void)awsorch_buf_puts(&b, ":");
+        (void)awsorch_buf_puts(&b, amz[i].value != NULL ? amz[i].value : "");
+        (void)awsorch_buf_puts(&b, "\n");
+    }
+    if (req->bucket != NULL) {
+        (void)awsorch_buf_puts(&b, "/");
+        (void)awsorch_buf_puts(&b, req->bucket);
+    }
+    (void)awsorch_buf_puts(&b, req->path);
+    if (bucket_slash) {
+        (void)awsorch_buf_puts(&b, "/");
+    }
+    for (size_t i = 0; i < sn; i++) {
+        (void)awsorch_buf_puts(&b, i == 0 ? "?" : "&");
+        (void)awsorch_buf_puts(&b, sub[i].name);
+        if (sub[i].value != NULL) {
+            (void)awsorch_buf_puts(&b, "=");
+            (void)awsorch_buf_puts(&b, sub[i].value);
+        }
+    }
+    (void)awsorch_buf_append(&b, "", 1);
+    for (size_t i = 0; i < qn; i++) {
+        free(q[i].name);
+        free(q[i].value);
+    }
+    return (char *)b.data;
+}
+
+/* Whether base64(HMAC-SHA1(secret, tosign)) is `signature`. */
+static bool sigv2_matches(const char *secret, const char *tosign, const char *signature)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int mac_len = 0;
+    char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+    bool ok = HMAC(EVP_sha1(), secret, (int)strlen(secret), (const unsigned char *)tosign,
+                   strlen(tosign), mac, &mac_len) != NULL;
+    int b64_len = ok ? EVP_EncodeBlock((unsigned char *)b64, mac, (int)mac_len) : 0;
+    bool same = ok && b64_len > 0 && strlen(signature) == (size_t)b64_len &&
+                CRYPTO_memcmp(signature, b64, (size_t)b64_len) == 0;
+    OPENSSL_cleanse(mac, sizeof(mac));
+    return same;
+}
+
+/* Checks a Signature Version 2 presigned S3 URL (HMAC-SHA1, base64). 0 when valid. */
+static int verify_sigv2(emu_server *s, const emu_http_request *req, const auth_info *a,
+                        auth_failure *f)
+{
+    int64_t now = (int64_t)emu_now();
+    if (now > a->expires) {
+        return auth_fail(f, 403, "AccessDenied", "Request has expired");
+    }
+    char secret_copy[128] = "";
+    char token_copy[2048] = "";
+    bool expired = false;
+    pthread_mutex_lock(&s->state.lock);
+    const char *secret = config_secret(&s->state, a->access_key);
+    const char *token = NULL;
+    if (secret == NULL) {
+        secret = emu_sts_secret(&s->state, a->access_key);
+        token = emu_sts_token(&s->state, a->access_key, &expired);
+    }
+    bool known = secret != NULL;
+    if (secret != NULL) {
+        (void)snprintf(secret_copy, sizeof(secret_copy), "%s", secret);
+    }
+    if (token != NULL) {
+        (void)snprintf(token_copy, sizeof(token_copy), "%s", token);
+    }
+    pthread_mutex_unlock(&s->state.lock);
+    if (!known) {
+        return auth_fail(f, 403, "InvalidAccessKeyId",
+                         "The AWS Access Key Id you provided does not exist in our records.");
+    }
+    char *sent_token = emu_query_get(req->query, "x-amz-security-token");
+    const char *hdr_token = emu_header_get(req, "x-amz-security-token");
+    const char *tok = sent_token != NULL ? sent_token : hdr_token;
+    int rc = 0;
+    if (token_copy[0] != '\0' && (tok == NULL || strcmp(tok, token_copy) != 0)) {
+        rc = auth_fail(f, 403, "InvalidToken",
+                       "The provided token is malformed or otherwise invalid.");
+    } else if (token_copy[0] != '\0' && expired) {
+        rc = auth_fail(f, 400, "ExpiredToken",
+                       "The security token included in the request is expired");
+    }
+    free(sent_token);
+    /* A path-style request for the bucket itself ("/bucket") signs "/bucket/", as botocore
+     * does; the form without the slash is taken too. */
+    bool bucket_only = req->bucket == NULL && req->path[0] == '/' && req->path[1] != '\0' &&
+                       strchr(req->path + 1, '/') == NULL;
+    char *tosign = NULL;
+    bool same = false;
+    for (int pass = bucket_only ? 0 : 1; rc == 0 && pass < 2 && !same; pass++) {
+        free(tosign);
+        tosign = sigv2_string_to_sign(req, pass == 0);
+        if (tosign == NULL) {
+            rc = auth_fail(f, 500, "InternalError", "We encountered an internal error.");
+            break;
+        }
+        same = sigv2_matches(secret_copy, tosign, a->signature);
+    }
+    if (rc == 0) {
+        if (!same) {
+            rc = auth_fail(f, 403, "SignatureDoesNotMatch",
+                           "The request signature we calculated does not match the signature "
+                           "you provided. Check your key and signing method.");
+            awsorch_buf x = AWSORCH_BUF_INIT;
+            char *ak = xml_escape(a->access_key);
+            char *e1 = xml_escape(tosign);
+            char *e2 = xml_escape(a->signature);
+            (void)awsorch_buf_puts(&x, "<AWSAccessKeyId>");
+            (void)awsorch_buf_puts(&x, ak != NULL ? ak : "");
+            (void)awsorch_buf_puts(&x, "</AWSAccessKeyId><StringToSign>");
+            (void)awsorch_buf_puts(&x, e1 != NULL ? e1 : "");
+            (void)awsorch_buf_puts(&x, "</StringToSign><SignatureProvided>");
+            (void)awsorch_buf_puts(&x, e2 != NULL ? e2 : "");
+            (void)awsorch_buf_puts(&x, "</SignatureProvided>");
+            (void)awsorch_buf_append(&x, "", 1);
+            f->extra = (char *)x.data;
+            free(ak);
+            free(e1);
+            free(e2);
+        }
+    }
+    free(tosign);
+    OPENSSL_cleanse(secret_copy, sizeof(secret_copy));
+    return rc;
+}
+
 /* Recomputes the signature with the project's signer and compares. 0 when valid. */
 static int verify(emu_server *s, const route *r, const emu_http_request *req, const auth_info *a,
                   auth_failure *f)
 {
     bool s3 = r->protocol == P_REST_XML;
+    if (a->sigv2) {
+        return verify_sigv2(s, req, a, f);
+    }
     int64_t t;
     if (awsorch_time_parse(a->amz_date, &t) != AWSORCH_OK) {
         return auth_fail(f, 400,
@@ -1144,11 +1459,13 @@ static void handle(emu_server *s, emu_http_request *req, outcome *o)
     find_route(&r, req, &bucket);
     auth_info a;
     char why[512] = "";
-    int parsed = parse_auth(req, &a, why, sizeof(why));
+    int parsed = parse_auth(req, r.protocol == P_REST_XML, &a, why, sizeof(why));
     if (parsed < 0) {
         render_error(o, &r, req->method, 400,
-                     r.protocol == P_REST_XML ? "AuthorizationHeaderMalformed"
-                                              : "IncompleteSignatureException",
+                     r.protocol != P_REST_XML ? "IncompleteSignatureException"
+                     : a.sigv2 || emu_header_get(req, "authorization") == NULL
+                         ? "AuthorizationQueryParametersError"
+                         : "AuthorizationHeaderMalformed",
                      why, request_id, NULL);
     } else if (parsed == 0 && !unsigned_allowed(&r)) {
         if (r.protocol == P_REST_XML) {
