@@ -45,8 +45,8 @@ static void sfn_handler(const mock_request *req, mock_reply *reply, void *ud)
         /* Three pages: e1 (token t2), e2 (token t3), e3. */
         const char *page = strstr(req->body, "\"t3\"") ? "{\"executions\":[{\"name\":\"e3\"}]}"
                            : strstr(req->body, "\"t2\"")
-                               ? "{\"executions\":[{\"name\":\"e2\"}],"
-                                 "\"nextToken\":\"t3\"}"
+                               ? "{\"executions\":[{\"name\":\"e2\",\"startDate\":"
+                                 "1796319374.350978}],\"nextToken\":\"t3\"}"
                                : "{\"executions\":[{\"name\":\"e1\","
                                  "\"startDate\":0}],\"nextToken\":\"t2\"}";
         (void)snprintf(reply->body, sizeof(reply->body), "%s", page);
@@ -347,6 +347,85 @@ Test(cli_generic, list_operations_return_every_page)
     cr_assert_eq(run(from, &out, &err), 0, "%s", err.data);
     cr_expect_not_null(strstr(out.data, "e3"), "%s", out.data);
     cr_expect_null(strstr(out.data, "e1"), "%s", out.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, merged_pages_keep_microseconds)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *all[] = {"stepfunctions", "list-executions", "--state-machine-arn", "arn:sm", NULL};
+    cr_assert_eq(run(all, &out, &err), 0, "%s", err.data);
+    /* as the AWS CLI prints it: merging pages must not round the epoch to 15 digits */
+    cr_expect_not_null(strstr(out.data, "\"startDate\": \"2026-12-03T17:36:14.350978+00:00\""),
+                       "%s", out.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, the_page_limit_turns_auto_paging_off)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *args[] = {"stepfunctions", "list-executions", "--max-results", "1", NULL};
+    cr_assert_eq(run(args, &out, &err), 0, "%s", err.data);
+    cr_expect_eq(mock_count(server), 1, "one page, as the AWS CLI with --max-results");
+    cr_expect_not_null(strstr(out.data, "\"nextToken\": \"t2\""), "%s", out.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, max_items_and_starting_token_as_the_aws_cli)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    char *first[] = {
+        "stepfunctions", "list-executions", "--max-items", "1", "--page-size", "5", NULL};
+    cr_assert_eq(run(first, &out, &err), 0, "%s", err.data);
+    cr_expect_eq(mock_count(server), 1, "stops at --max-items");
+    json_t *sent = sent_body(0);
+    cr_expect_eq(json_integer_value(json_object_get(sent, "maxResults")), 5, "--page-size");
+    json_decref(sent);
+    /* botocore's token: base64 of {"nextToken": "t2"} */
+    cr_expect_str_eq(out.data, "{\n"
+                               "    \"executions\": [\n"
+                               "        {\n"
+                               "            \"name\": \"e1\",\n"
+                               "            \"startDate\": \"1970-01-01T00:00:00+00:00\"\n"
+                               "        }\n"
+                               "    ],\n"
+                               "    \"NextToken\": \"eyJuZXh0VG9rZW4iOiAidDIifQ==\"\n"
+                               "}\n");
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+    char *next[] = {"stepfunctions", "list-executions", "--starting-token",
+                    "eyJuZXh0VG9rZW4iOiAidDIifQ==", NULL};
+    cr_assert_eq(run(next, &out, &err), 0, "%s", err.data);
+    cr_expect_null(strstr(out.data, "e1"), "%s", out.data);
+    cr_expect_not_null(strstr(out.data, "e3"), "%s", out.data);
+    cr_expect_null(strstr(out.data, "NextToken"), "%s", out.data);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+}
+
+Test(cli_generic, send_task_success_takes_task_output)
+{
+    awsorch_buf out = AWSORCH_BUF_INIT, err = AWSORCH_BUF_INIT;
+    /* the AWS CLI renames the member "output", which --output would shadow */
+    char *args[] = {"stepfunctions",
+                    "send-task-success",
+                    "--task-token",
+                    "tok",
+                    "--task-output",
+                    "{\"ok\":true}",
+                    NULL};
+    cr_assert_eq(run(args, &out, &err), 0, "%s", err.data);
+    json_t *sent = sent_body(0);
+    cr_expect_str_eq(json_string_value(json_object_get(sent, "output")), "{\"ok\":true}");
+    json_decref(sent);
+    awsorch_buf_free(&out);
+    awsorch_buf_free(&err);
+    char *missing[] = {"stepfunctions", "send-task-success", "--task-token", "tok", NULL};
+    cr_expect_eq(run(missing, &out, &err), 252);
+    cr_expect_not_null(strstr(err.data, "required: --task-output"), "%s", err.data);
     awsorch_buf_free(&out);
     awsorch_buf_free(&err);
 }

@@ -481,6 +481,9 @@ Test(emu_sfn, history_events_ids_and_chain)
     json_t *started = json_object_get(json_array_get(ev, 0), "executionStartedEventDetails");
     cr_expect_str_eq(member(started, "input"), "{\"x\":\"in\"}");
     cr_expect_str_eq(member(started, "roleArn"), "arn:aws:iam::000000000000:role/sfn");
+    /* exactly the API's members: the AWS CLI would drop any other */
+    cr_expect_eq(json_object_size(started), 3);
+    cr_expect_null(json_object_get(started, "stateMachineArn"));
     cr_expect(
         json_is_false(json_object_get(json_object_get(started, "inputDetails"), "truncated")));
     json_t *entered = json_object_get(json_array_get(ev, 1), "stateEnteredEventDetails");

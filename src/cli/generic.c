@@ -37,6 +37,31 @@ void cli_kebab(const char *name, char *out, size_t out_len)
     out[w] = '\0';
 }
 
+/* The AWS CLI renames the members whose flag would clash with a global option
+ * (awscli/customizations/argrename.py): `stepfunctions send-task-success
+ * --task-output`, not --output. */
+static const struct {
+    const char *operation;
+    const char *member;
+    const char *flag;
+} flag_renames[] = {
+    {"SendTaskSuccess", "output", "task-output"},
+};
+
+/* The flag (without the dashes) that names a member of an operation's input. */
+static void member_flag(const awsorch_operation *op, const awsorch_member *m, char *out,
+                        size_t out_len)
+{
+    for (size_t i = 0; i < sizeof(flag_renames) / sizeof(flag_renames[0]); i++) {
+        if (strcmp(op->name, flag_renames[i].operation) == 0 &&
+            strcmp(m->name, flag_renames[i].member) == 0) {
+            (void)snprintf(out, out_len, "%s", flag_renames[i].flag);
+            return;
+        }
+    }
+    cli_kebab(m->name, out, out_len);
+}
+
 /* The value at a dotted path of a reply ("JobRun.JobRunState", "ResultSet.Rows"),
  * or NULL. */
 static json_t *json_at(json_t *doc, const char *path)
@@ -199,7 +224,7 @@ static const awsorch_member *member_for_flag(const awsorch_operation *op, const 
     *negated = false;
     for (size_t i = 0; op->input && i < op->input->member_count; i++) {
         char k[160];
-        cli_kebab(op->input->members[i].name, k, sizeof(k));
+        member_flag(op, &op->input->members[i], k, sizeof(k));
         if (strcmp(flag, k) == 0) {
             return &op->input->members[i];
         }
@@ -392,7 +417,7 @@ static void print_help(const cli_service *svc, const awsorch_operation *op)
     (void)printf("%s %s\n\nParameters:\n", svc->model->cli_name, k);
     for (size_t i = 0; op->input && i < op->input->member_count; i++) {
         const awsorch_member *m = &op->input->members[i];
-        cli_kebab(m->name, k, sizeof(k));
+        member_flag(op, m, k, sizeof(k));
         (void)printf("  --%s (%s)%s\n", k, shape_kind(m->shape),
                      (m->flags & AWSORCH_REQUIRED) ? " [required]" : "");
     }
@@ -459,7 +484,7 @@ static int prepare_input(const cli_service *svc, const awsorch_operation *op, in
         const awsorch_member *m = &op->input->members[i];
         if ((m->flags & AWSORCH_REQUIRED) && json_object_get(in, m->name) == NULL) {
             char k[160];
-            cli_kebab(m->name, k, sizeof(k));
+            member_flag(op, m, k, sizeof(k));
             size_t used = strlen(missing);
             (void)snprintf(missing + used, sizeof(missing) - used, "%s--%s", used ? ", " : "", k);
         }
@@ -659,51 +684,213 @@ static int cli_wait(const cli_service *svc, int argc, char **argv, const cli_glo
     return rc;
 }
 
-/* Like the AWS CLI, a paged List/Get returns every page, merged, unless the
- * caller asked for a page (a token, or --no-paginate). */
-static awsorch_status call_all_pages(char **output, awsorch_client *client, const cli_service *svc,
-                                     const awsorch_operation *op, const char *input,
-                                     const cli_globals *g)
+/* The AWS CLI's paging flags on a paged operation: --max-items, --page-size,
+ * --starting-token (0 when absent). */
+typedef struct paging_flags {
+    long long max_items;
+    long long page_size;
+    const char *starting_token;
+} paging_flags;
+
+static const awsorch_paginator_spec *paginator_for(const cli_service *svc,
+                                                   const awsorch_operation *op)
 {
-    const awsorch_paginator_spec *spec = NULL;
     for (size_t i = 0; i < svc->paginator_count; i++) {
         if (strcmp(svc->paginators[i].operation, op->name) == 0) {
-            spec = &svc->paginators[i];
+            return &svc->paginators[i];
         }
     }
+    return NULL;
+}
+
+/* The input member that limits a page (the paginator's limit_key), or NULL. */
+static const char *limit_key(const awsorch_operation *op)
+{
+    static const char *const names[] = {"maxResults", "MaxResults", "MaxItems", "MaxKeys",
+                                        "MaxUploads", "MaxParts",   "limit",    "Limit"};
+    for (size_t i = 0; op->input && i < op->input->member_count; i++) {
+        const awsorch_member *m = &op->input->members[i];
+        for (size_t j = 0; j < sizeof(names) / sizeof(names[0]); j++) {
+            if ((m->shape->type == AWSORCH_INTEGER || m->shape->type == AWSORCH_LONG) &&
+                strcmp(m->name, names[j]) == 0) {
+                return m->name;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* botocore's resume token: base64 of {"nextToken": T, "boto_truncate_amount": N}
+ * (json.dumps spacing), with the operation's input token name. */
+static json_t *encode_token(const char *name, const char *token, long long truncate)
+{
+    json_t *tv = token ? json_string(token) : json_null();
+    char *t = json_dumps(tv, JSON_ENCODE_ANY);
+    json_decref(tv);
+    char plain[4096];
+    int n = truncate > 0
+                ? snprintf(plain, sizeof(plain), "{\"%s\": %s, \"boto_truncate_amount\": %lld}",
+                           name, t ? t : "null", truncate)
+                : snprintf(plain, sizeof(plain), "{\"%s\": %s}", name, t ? t : "null");
+    free(t);
+    if (n < 0 || (size_t)n >= sizeof(plain)) {
+        return NULL;
+    }
+    unsigned char enc[((sizeof(plain) + 2) / 3) * 4 + 1];
+    (void)EVP_EncodeBlock(enc, (const unsigned char *)plain, n);
+    return json_string((const char *)enc);
+}
+
+/* Decodes a --starting-token into the service token and the items to skip; a
+ * token that is not botocore's goes to the service as it is, as botocore does. */
+static void decode_token(const char *name, const char *text, json_t *in, long long *skip)
+{
+    size_t len = strlen(text);
+    unsigned char *raw = malloc(len + 1);
+    int n = raw && len % 4 == 0 ? EVP_DecodeBlock(raw, (const unsigned char *)text, (int)len) : -1;
+    json_t *doc =
+        n > 0 ? json_loadb((const char *)raw, (size_t)n, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+    free(raw);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        (void)json_object_set_new(in, name, json_string(text));
+        *skip = 0;
+        return;
+    }
+    json_t *t = json_object_get(doc, name);
+    if (json_is_string(t)) {
+        (void)json_object_set(in, name, t);
+    }
+    *skip = json_integer_value(json_object_get(doc, "boto_truncate_amount"));
+    json_decref(doc);
+}
+
+/* Takes --max-items, --page-size and --starting-token out of argv. */
+static int take_paging_flags(int *argc, char **argv, bool has_limit, paging_flags *p)
+{
+    int w = 0;
+    for (int i = 0; i < *argc; i++) {
+        const char *a = argv[i];
+        bool items = strcmp(a, "--max-items") == 0;
+        bool size = has_limit && strcmp(a, "--page-size") == 0;
+        if (items || size || strcmp(a, "--starting-token") == 0) {
+            if (i + 1 >= *argc) {
+                (void)fprintf(stderr, "\naws: error: argument %s: expected one argument\n", a);
+                return CLI_EXIT_USAGE;
+            }
+            const char *v = argv[++i];
+            if (!items && !size) {
+                p->starting_token = v;
+                continue;
+            }
+            char *end = NULL;
+            errno = 0;
+            long long n = strtoll(v, &end, 10);
+            if (errno != 0 || end == v || *end != '\0' || n <= 0) {
+                return bad_param(a, "expected a positive integer");
+            }
+            *(items ? &p->max_items : &p->page_size) = n;
+        } else {
+            argv[w++] = argv[i];
+        }
+    }
+    *argc = w;
+    return 0;
+}
+
+/* Like the AWS CLI, a paged List/Get returns every page, merged, unless the
+ * caller asked for a page (a token, the page limit, or --no-paginate);
+ * --max-items stops after that many items and prints a NextToken to resume. */
+static awsorch_status call_all_pages(char **output, awsorch_client *client, const cli_service *svc,
+                                     const awsorch_operation *op, const char *input,
+                                     const cli_globals *g, const paging_flags *pf)
+{
+    const awsorch_paginator_spec *spec = paginator_for(svc, op);
+    const char *limit = limit_key(op);
     json_t *in = json_loads(input, 0, NULL);
-    bool one_page = spec == NULL || g->no_paginate || json_object_get(in, spec->input_token);
-    json_decref(in);
+    bool one_page = spec == NULL || g->no_paginate || json_object_get(in, spec->input_token) ||
+                    (limit != NULL && json_object_get(in, limit));
     if (one_page) {
+        json_decref(in);
         return awsorch_invoke_json(output, client, svc->model, op, input);
     }
-    awsorch_paginator *p = NULL;
-    awsorch_status st = awsorch_paginator_new(&p, client, svc->model, op, spec, input);
+    long long skip = 0;
+    if (pf->starting_token != NULL) {
+        decode_token(spec->input_token, pf->starting_token, in, &skip);
+    }
+    if (pf->page_size > 0 && limit != NULL) {
+        (void)json_object_set_new(in, limit, json_integer(pf->page_size));
+    }
     json_t *merged = NULL;
-    char *page = NULL;
-    while (st == AWSORCH_OK && (st = awsorch_paginator_next(&page, p)) == AWSORCH_OK &&
-           page != NULL) {
-        json_t *doc = json_loads(page, 0, NULL);
+    json_t *resume = NULL;
+    long long total = 0;
+    awsorch_status st = AWSORCH_OK;
+    for (int pages = 0; st == AWSORCH_OK && pages < 100000; pages++) {
+        char *body = json_dumps(in, JSON_COMPACT);
+        char *page = NULL;
+        st = body ? awsorch_invoke_json(&page, client, svc->model, op, body) : AWSORCH_E_NOMEM;
+        free(body);
+        json_t *doc = st == AWSORCH_OK ? json_loads(page, 0, NULL) : NULL;
         free(page);
+        if (doc == NULL) {
+            st = st == AWSORCH_OK ? AWSORCH_E_PARSE : st;
+            break;
+        }
+        json_t *items = json_at(doc, spec->items);
+        if (json_is_array(items) && skip > 0) {
+            for (long long k = 0; k < skip && json_array_size(items) > 0; k++) {
+                (void)json_array_remove(items, 0);
+            }
+        }
+        const char *next = json_string_value(json_object_get(doc, spec->output_token));
+        size_t count = json_is_array(items) ? json_array_size(items) : 0;
+        if (pf->max_items > 0 && total + (long long)count > pf->max_items) {
+            size_t keep = (size_t)(pf->max_items - total);
+            while (json_array_size(items) > keep) {
+                (void)json_array_remove(items, keep);
+            }
+            resume = encode_token(spec->input_token,
+                                  json_string_value(json_object_get(in, spec->input_token)),
+                                  skip + (long long)keep);
+            next = NULL;
+        } else if (pf->max_items > 0 && total + (long long)count == pf->max_items && next != NULL) {
+            resume = encode_token(spec->input_token, next, 0);
+            next = NULL;
+        }
+        total += (long long)count;
+        skip = 0;
+        const char *prev = json_string_value(json_object_get(in, spec->input_token));
+        bool repeated = next != NULL && prev != NULL && strcmp(next, prev) == 0;
+        if (next != NULL && !repeated) {
+            (void)json_object_set_new(in, spec->input_token, json_string(next));
+        }
+        (void)json_object_del(doc, spec->output_token);
         if (merged == NULL) {
             merged = doc;
         } else {
-            json_t *items = json_at(merged, spec->items);
-            json_t *more = json_at(doc, spec->items);
-            if (items == NULL && more != NULL) {
-                json_set_at(merged, spec->items, json_incref(more));
-            } else if (json_is_array(items) && json_is_array(more)) {
-                (void)json_array_extend(items, more);
+            json_t *all = json_at(merged, spec->items);
+            if (all == NULL && items != NULL) {
+                json_set_at(merged, spec->items, json_incref(items));
+            } else if (json_is_array(all) && json_is_array(items)) {
+                (void)json_array_extend(all, items);
             }
             json_decref(doc);
         }
+        if (next == NULL || repeated) {
+            break;
+        }
     }
-    awsorch_paginator_free(p);
+    json_decref(in);
     if (st == AWSORCH_OK) {
-        (void)json_object_del(merged, spec->output_token);
-        *output = json_dumps(merged, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        if (resume != NULL) {
+            (void)json_object_set_new(merged, "NextToken", resume);
+            resume = NULL;
+        }
+        /* full precision: epoch timestamps need all 17 digits for their microseconds */
+        *output = json_dumps(merged, JSON_COMPACT | JSON_PRESERVE_ORDER);
         st = *output ? AWSORCH_OK : AWSORCH_E_NOMEM;
     }
+    json_decref(resume);
     json_decref(merged);
     return st;
 }
@@ -789,8 +976,12 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
         }
     }
     wait_flags f = {false, 0.0, 0.0};
+    paging_flags pf = {0, 0, NULL};
     int n = argc - 2;
     int rc = follow ? cli_take_wait_flags(&n, argv + 2, true, &f) : 0;
+    if (rc == 0 && paginator_for(svc, op) != NULL) {
+        rc = take_paging_flags(&n, argv + 2, limit_key(op) != NULL, &pf);
+    }
     char *input = NULL;
     const char *outfile = NULL;
     const char *body_file = NULL;
@@ -832,7 +1023,7 @@ int cli_generic(const cli_service *svc, int argc, char **argv, const cli_globals
         st = awsorch_invoke_json_upload(&output, client, svc->model, op, input, body_file);
     } else if (st == AWSORCH_OK) {
         st = f.wait ? awsorch_invoke_json(&output, client, svc->model, op, input)
-                    : call_all_pages(&output, client, svc, op, input, g);
+                    : call_all_pages(&output, client, svc, op, input, g, &pf);
     }
     if (st != AWSORCH_OK) {
         free(input);

@@ -795,9 +795,9 @@ static int exec_start(emu *e, sfn_service *s, const emu_call *call, json_t *in, 
     x->start = emu_now();
     x->history = json_array();
     x->progress = json_object();
-    json_t *d =
-        json_pack("{s:s, s:o, s:s, s:s}", "input", input_text, "inputDetails", sfn_not_truncated(),
-                  "roleArn", x->role_arn, "stateMachineArn", x->sm_arn);
+    /* The members AWS writes (no stateMachineArn: the API has none here). */
+    json_t *d = json_pack("{s:s, s:o, s:s}", "input", input_text, "inputDetails",
+                          sfn_not_truncated(), "roleArn", x->role_arn);
     (void)sfn_history_add(x, x->start, "ExecutionStarted", 0, "executionStartedEventDetails", d);
     x->next = s->execs;
     s->execs = x;
