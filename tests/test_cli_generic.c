@@ -3,8 +3,10 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "helpers.h"
 #include "mock_server.h"
 
@@ -426,4 +428,25 @@ Test(cli_generic, send_task_success_takes_task_output)
     cr_expect_not_null(strstr(err.data, "required: --task-output"), "%s", err.data);
     awsorch_buf_free(&out);
     awsorch_buf_free(&err);
+}
+
+Test(cli_generic, numbers_print_as_the_aws_cli_prints_them)
+{
+    json_t *doc = json_loads("{\"a\": 0.1, \"b\": 1e-7, \"c\": 10.0, \"d\": 1e16, \"e\": 2.5,"
+                             " \"f\": [0.30000000000000004, 7], \"g\": \"\\u0001x\"}",
+                             0, NULL);
+    cr_assert_not_null(doc);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    cli_globals g = {0};
+    cr_expect_eq(cli_print(f, doc, &g), 0);
+    (void)fclose(f);
+    cr_expect_str_eq(text, "{\n    \"a\": 0.1,\n    \"b\": 1e-07,\n    \"c\": 10.0,\n"
+                           "    \"d\": 1e+16,\n    \"e\": 2.5,\n    \"f\": [\n"
+                           "        0.30000000000000004,\n        7\n    ],\n"
+                           "    \"g\": \"\\u0001x\"\n}\n");
+    free(text);
+    json_decref(doc);
 }
