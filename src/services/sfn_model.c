@@ -101,12 +101,12 @@ STRUCT(validate_out, validate_out_m);
 
 /* ---- executions ------------------------------------------------------------------ */
 
-/* A standard execution is idempotent for the same name and input, and Step
- * Functions names an unnamed one with a UUID anyway: naming it here, once per
- * call, means a retried StartExecution can never start the work twice. */
+/* `name` is sent only when given, as the AWS CLI does; the typed call
+ * (awsorch_sfn_start_execution) names an unnamed execution itself so that its
+ * retries cannot start the work twice. */
 static const awsorch_member start_in_m[] = {M("stateMachineArn", str, AWSORCH_REQUIRED),
-                                            M("name", str, AWSORCH_IDEMPOTENCY_TOKEN),
-                                            M("input", str, 0), M("traceHeader", str, 0)};
+                                            M("name", str, 0), M("input", str, 0),
+                                            M("traceHeader", str, 0)};
 STRUCT(start_in, start_in_m);
 static const awsorch_member start_out_m[] = {M("executionArn", str, 0), M("startDate", ts, 0)};
 STRUCT(start_out, start_out_m);

@@ -771,6 +771,16 @@ awsorch_status awsorch_sfn_start_execution(awsorch_sfn_started_execution **out,
                                            awsorch_client *client,
                                            const awsorch_sfn_start_execution_input *in)
 {
+    /* Unlike the AWS CLI, the library names an unnamed execution itself, once, so
+     * that a retried StartExecution finds the same execution instead of a twin. */
+    awsorch_sfn_start_execution_input named;
+    char uuid[37];
+    if (in != NULL && in->version == AWSORCH_SFN_INPUT_VERSION && in->name == NULL) {
+        named = *in;
+        awsorch__uuid4(uuid);
+        named.name = uuid;
+        in = &named;
+    }
     void *obj = NULL;
     awsorch_status st = awsorch__typed_call_new(out ? &obj : NULL, client, &start_execution, in);
     if (out != NULL) {
