@@ -57,9 +57,15 @@ static long send_raw(const emu_harness *h, const char *method, const char *targe
 }
 
 /* Signs a POST / for `service` at `time_s` with the given secret and sends it. */
-static long send_signed(const emu_harness *h, const char *service, const char *target_hdr,
-                        const char *body, const char *ak, const char *sk, int64_t time_s,
-                        const char *content_type, awsorch_buf *out)
+/* How a signed request is bent before it is sent. */
+typedef struct signing {
+    const char *token; /* session token, signed */
+    bool drop_host;    /* claim that Host was not signed */
+} signing;
+
+static long send_signed_ex(const emu_harness *h, const char *service, const char *target_hdr,
+                           const char *body, const char *ak, const char *sk, int64_t time_s,
+                           const char *content_type, const signing *how, awsorch_buf *out)
 {
     char host[64];
     (void)snprintf(host, sizeof(host), "127.0.0.1:%d", h->port);
@@ -85,6 +91,7 @@ static long send_signed(const emu_harness *h, const char *service, const char *t
     p.service = service;
     p.access_key_id = ak;
     p.secret_access_key = sk;
+    p.session_token = how->token;
     p.time_s = time_s;
     char scratch[8192];
     awsorch_sigv4_result r;
@@ -104,10 +111,24 @@ static long send_signed(const emu_harness *h, const char *service, const char *t
         (void)snprintf(lines[n], sizeof(lines[n]), "%.*s: %.*s", (int)r.add_headers[i].name.len,
                        r.add_headers[i].name.ptr, (int)r.add_headers[i].value.len,
                        r.add_headers[i].value.ptr);
+        if (how->drop_host) {
+            char *host_in_list = strstr(lines[n], ";host;");
+            if (host_in_list != NULL) {
+                memmove(host_in_list, host_in_list + 5, strlen(host_in_list + 5) + 1);
+            }
+        }
         ptrs[n] = lines[n];
         n++;
     }
     return send_raw(h, "POST", "/", ptrs, n, body, out);
+}
+
+static long send_signed(const emu_harness *h, const char *service, const char *target_hdr,
+                        const char *body, const char *ak, const char *sk, int64_t time_s,
+                        const char *content_type, awsorch_buf *out)
+{
+    const signing plain = {NULL, false};
+    return send_signed_ex(h, service, target_hdr, body, ak, sk, time_s, content_type, &plain, out);
 }
 
 #define JSON11 "application/x-amz-json-1.1"
@@ -534,5 +555,49 @@ Test(emu_core, sigv2_presigned_urls_of_the_cli_work_until_they_expire)
                   strstr((char *)out.data, "<StringToSign>GET\n\n\n") != NULL,
               "%s", (char *)out.data);
     awsorch_buf_free(&out);
+    emu_harness_stop(&h);
+}
+
+Test(emu_core, host_must_be_signed)
+{
+    emu_harness h;
+    emu_harness_start(&h, NULL);
+    awsorch_buf out = AWSORCH_BUF_INIT;
+    const signing no_host = {NULL, true};
+    long st = send_signed_ex(&h, "glue", "AWSGlue.GetJobs", "{}", AK, SK, awsorch_time_now(),
+                             JSON11, &no_host, &out);
+    cr_expect_eq(st, 400);
+    cr_expect(strstr((char *)out.data, "'Host' or ':authority' must be a 'SignedHeader'") != NULL,
+              "%s", (char *)out.data);
+    awsorch_buf_free(&out);
+    emu_harness_stop(&h);
+}
+
+Test(emu_core, a_session_token_never_comes_back_in_a_signature_error)
+{
+    emu_harness h;
+    emu_harness_start(&h, NULL);
+    static char ak[] = AK;
+    static char sk[] = SK;
+    awsorch_credentials base = {ak, sk, NULL, 0, "test"};
+    awsorch_sts_client *c = sts_client(&h, &base);
+    awsorch_sts_assume_role_input in = AWSORCH_STS_ASSUME_ROLE_INPUT_INIT;
+    in.role_arn = "arn:aws:iam::000000000000:role/etl";
+    in.role_session_name = "nightly";
+    awsorch_sts_assumed_role *role = NULL;
+    cr_assert_eq(awsorch_sts_assume_role(&role, c, &in), AWSORCH_OK);
+    awsorch_sts_client_free(c);
+    const awsorch_credentials *temp = role->credentials;
+    awsorch_buf out = AWSORCH_BUF_INIT;
+    const signing with_token = {temp->session_token, false};
+    long st = send_signed_ex(&h, "glue", "AWSGlue.GetJobs", "{}", temp->access_key_id,
+                             "not-the-secret", awsorch_time_now(), JSON11, &with_token, &out);
+    cr_expect_eq(st, 403);
+    cr_expect(strstr((char *)out.data, "x-amz-security-token:<redacted>") != NULL, "%s",
+              (char *)out.data);
+    cr_expect(strstr((char *)out.data, temp->session_token) == NULL,
+              "the token must not be echoed");
+    awsorch_buf_free(&out);
+    awsorch_sts_assumed_role_free(role);
     emu_harness_stop(&h);
 }

@@ -24,6 +24,8 @@
 #include "sts_internal.h"
 
 #define MAX_REQUEST_LOG 10000
+#define MAX_FAULTS 1000
+#define MAX_LOGGED_PATH 1024
 #define DEFAULT_MAX_BODY ((size_t)128 * 1024 * 1024)
 #define SKEW_S 900
 
@@ -261,7 +263,23 @@ static char *virtual_bucket(const char *host)
     return NULL;
 }
 
+static void find_route_raw(route *r, emu_http_request *req, char **bucket_out);
+
+/* Operation names come from the client (X-Amz-Target, Action); anything but an
+ * API name's characters is replaced so no client can forge lines in the log. */
 static void find_route(route *r, emu_http_request *req, char **bucket_out)
+{
+    find_route_raw(r, req, bucket_out);
+    for (char *p = r->operation; *p != '\0'; p++) {
+        bool ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                  (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-';
+        if (!ok) {
+            *p = '?';
+        }
+    }
+}
+
+static void find_route_raw(route *r, emu_http_request *req, char **bucket_out)
 {
     memset(r, 0, sizeof(*r));
     const char *target = emu_header_get(req, "x-amz-target");
@@ -299,11 +317,14 @@ static void find_route(route *r, emu_http_request *req, char **bucket_out)
         return;
     }
     char *action = NULL;
+    *bucket_out = virtual_bucket(req->host);
+    req->bucket = *bucket_out;
     if (strcmp(req->method, "POST") == 0 && is_form(req) && req->bucket == NULL) {
         char *body = strndup((const char *)req->body, req->body_len);
         action = body != NULL ? emu_query_get(body, "Action") : NULL;
         free(body);
-    } else if (strcmp(req->method, "GET") == 0 && strcmp(req->path, "/") == 0) {
+    } else if (strcmp(req->method, "GET") == 0 && strcmp(req->path, "/") == 0 &&
+               req->bucket == NULL) {
         action = emu_query_get(req->query, "Action");
     }
     if (action != NULL) {
@@ -317,8 +338,6 @@ static void find_route(route *r, emu_http_request *req, char **bucket_out)
     r->service = "s3";
     r->signing_name = "s3";
     r->protocol = P_REST_XML;
-    *bucket_out = virtual_bucket(req->host);
-    req->bucket = *bucket_out;
     const char *p = req->path[0] == '/' ? req->path + 1 : req->path;
     bool has_key;
     if (req->bucket != NULL) {
@@ -552,6 +571,39 @@ static char *strip_presign(const char *query)
             break;
         }
         p = end + 1;
+    }
+    (void)awsorch_buf_append(&b, "", 1);
+    return (char *)b.data;
+}
+
+/* A copy of a canonical request or string to sign with the session token's value
+ * replaced: these texts go back to the client in error messages, which end up in
+ * logs, and a token must never reach a log. */
+static char *redacted(const char *text, size_t len)
+{
+    static const char *const keys[] = {"x-amz-security-token:", "X-Amz-Security-Token="};
+    awsorch_buf b = AWSORCH_BUF_INIT;
+    size_t i = 0;
+    while (i < len) {
+        size_t key_len = 0;
+        for (size_t k = 0; k < 2 && key_len == 0; k++) {
+            size_t n = strlen(keys[k]);
+            bool line_start = k == 1 || i == 0 || text[i - 1] == '\n';
+            if (line_start && i + n <= len && strncasecmp(text + i, keys[k], n) == 0) {
+                key_len = n;
+            }
+        }
+        if (key_len == 0) {
+            (void)awsorch_buf_append(&b, text + i, 1);
+            i++;
+            continue;
+        }
+        (void)awsorch_buf_append(&b, text + i, key_len);
+        (void)awsorch_buf_puts(&b, "<redacted>");
+        i += key_len;
+        while (i < len && text[i] != '\n' && text[i] != '&') {
+            i++;
+        }
     }
     (void)awsorch_buf_append(&b, "", 1);
     return (char *)b.data;
@@ -840,7 +892,9 @@ static int verify_sigv2(emu_server *s, const emu_http_request *req, const auth_i
                            "you provided. Check your key and signing method.");
             awsorch_buf x = AWSORCH_BUF_INIT;
             char *ak = xml_escape(a->access_key);
-            char *e1 = xml_escape(tosign);
+            char *safe = redacted(tosign, strlen(tosign));
+            char *e1 = safe != NULL ? xml_escape(safe) : NULL;
+            free(safe);
             char *e2 = xml_escape(a->signature);
             (void)awsorch_buf_puts(&x, "<AWSAccessKeyId>");
             (void)awsorch_buf_puts(&x, ak != NULL ? ak : "");
@@ -910,6 +964,12 @@ static int verify(emu_server *s, const route *r, const emu_http_request *req, co
             f, 403, r->protocol == P_QUERY ? "SignatureDoesNotMatch" : "InvalidSignatureException",
             "Signature not yet current: %s is still later than %s (%s + 15 min.)", a->amz_date,
             edge, nowtxt);
+    }
+    if (!header_signed(a->signed_headers, "host")) {
+        return auth_fail(f, 400,
+                         s3 ? "AuthorizationHeaderMalformed" : "IncompleteSignatureException",
+                         "'Host' or ':authority' must be a 'SignedHeader' in the AWS "
+                         "Authorization.");
     }
     if (strncmp(a->amz_date, a->scope_day, 8) != 0) {
         return auth_fail(f, s3 ? 400 : 403,
@@ -1051,7 +1111,7 @@ static int verify(emu_server *s, const route *r, const emu_http_request *req, co
                 awsorch_buf x = AWSORCH_BUF_INIT;
                 char *ak = xml_escape(a->access_key);
                 char *tosign = strndup(out.string_to_sign.ptr, out.string_to_sign.len);
-                char *creq = strndup(out.canonical_request.ptr, out.canonical_request.len);
+                char *creq = redacted(out.canonical_request.ptr, out.canonical_request.len);
                 char *e1 = tosign != NULL ? xml_escape(tosign) : NULL;
                 char *e2 = creq != NULL ? xml_escape(creq) : NULL;
                 (void)awsorch_buf_puts(&x, "<AWSAccessKeyId>");
@@ -1071,13 +1131,15 @@ static int verify(emu_server *s, const route *r, const emu_http_request *req, co
                 free(e1);
                 free(e2);
             } else {
+                char *creq = redacted(out.canonical_request.ptr, out.canonical_request.len);
                 rc = auth_fail(f, 403,
                                r->protocol == P_QUERY ? "SignatureDoesNotMatch"
                                                       : "InvalidSignatureException",
                                "%s\n\nThe Canonical String for this request should have "
-                               "been\n'%.*s'\n\nThe String-to-Sign should have been\n'%.*s'\n",
-                               base, (int)out.canonical_request.len, out.canonical_request.ptr,
-                               (int)out.string_to_sign.len, out.string_to_sign.ptr);
+                               "been\n'%s'\n\nThe String-to-Sign should have been\n'%.*s'\n",
+                               base, creq != NULL ? creq : "", (int)out.string_to_sign.len,
+                               out.string_to_sign.ptr);
+                free(creq);
             }
         }
     }
@@ -1181,8 +1243,8 @@ static json_t *take_fault(emu_server *s, const route *r)
 }
 
 /* Applies a fault; true when the request ends here (the outcome is filled). */
-static bool apply_fault(json_t *f, const route *r, const char *method, const char *request_id,
-                        outcome *o)
+static bool apply_fault(emu *e, json_t *f, const route *r, const char *method,
+                        const char *request_id, outcome *o)
 {
     const char *type = json_string_value(json_object_get(f, "type"));
     const char *code = json_string_value(json_object_get(f, "code"));
@@ -1194,8 +1256,12 @@ static bool apply_fault(json_t *f, const route *r, const char *method, const cha
     }
     if (strcmp(type, "delay") == 0) {
         json_int_t ms = json_integer_value(json_object_get(f, "delay_ms"));
-        struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-        (void)nanosleep(&ts, NULL);
+        double deadline = emu_now() + (double)ms / 1000.0;
+        /* A timed wait, not a sleep, so that stopping the emulator ends it. */
+        pthread_mutex_lock(&e->lock);
+        while (!emu_wait_until(e, deadline)) {
+        }
+        pthread_mutex_unlock(&e->lock);
         return false;
     }
     if (strcmp(type, "truncate") == 0) {
@@ -1295,6 +1361,11 @@ static void control(emu_server *s, const emu_http_request *req, outcome *o)
             json_array_foreach(list, i, f)
             {
                 ok = ok && fault_check(f, err, sizeof(err)) == 0;
+            }
+            if (ok && json_array_size(list) + json_array_size(s->faults) > MAX_FAULTS) {
+                ok = false;
+                (void)snprintf(err, sizeof(err), "at most %d faults can be armed at once",
+                               MAX_FAULTS);
             }
             if (ok) {
                 pthread_mutex_lock(&s->ctl_lock);
@@ -1408,9 +1479,16 @@ static void record(emu_server *s, const route *r, const emu_http_request *req, c
     emu_iso8601(started, when);
     const char *sdk = emu_header_get(req, "amz-sdk-request");
     const char *inv = emu_header_get(req, "amz-sdk-invocation-id");
+    char path[MAX_LOGGED_PATH + 1];
+    size_t n = 0;
+    for (; req->path[n] != '\0' && n < MAX_LOGGED_PATH; n++) {
+        unsigned char c = (unsigned char)req->path[n];
+        path[n] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+    }
+    path[n] = '\0';
     json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:f}", "time", when, "service",
                             r->service, "operation", r->operation, "method", req->method, "path",
-                            req->path, "status", o->rep.status, "latency_ms", ms);
+                            path, "status", o->rep.status, "latency_ms", ms);
     if (rec == NULL) {
         return;
     }
@@ -1450,7 +1528,10 @@ static void handle(emu_server *s, emu_http_request *req, outcome *o)
     double started = emu_now();
     char request_id[37];
     emu_uuid(request_id);
-    if (strncmp(req->path, "/_awsorch/", 10) == 0) {
+    char *host_bucket = virtual_bucket(req->host);
+    bool control_path = host_bucket == NULL && strncmp(req->path, "/_awsorch/", 10) == 0;
+    free(host_bucket);
+    if (control_path) {
         control(s, req, o);
         return;
     }
@@ -1485,7 +1566,7 @@ static void handle(emu_server *s, emu_http_request *req, outcome *o)
             render_error(o, &r, req->method, f.status, f.code, f.message, request_id, f.extra);
         } else {
             json_t *fault = take_fault(s, &r);
-            if (fault == NULL || !apply_fault(fault, &r, req->method, request_id, o)) {
+            if (fault == NULL || !apply_fault(&s->state, fault, &r, req->method, request_id, o)) {
                 emu_call call = {a.region[0] != '\0' ? a.region : "us-east-1", a.access_key,
                                  request_id};
                 dispatch(s, &r, req, &call, o);

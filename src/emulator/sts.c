@@ -282,8 +282,8 @@ static int assume(emu *e, const emu_call *call, const char *action, const char *
         (void)snprintf(role_name, sizeof(role_name), "%s", last != NULL ? last + 1 : slash);
     }
     sts_state *st = rc == 0 ? state(e, true) : NULL;
-    if (rc == 0 && (st == NULL || st->count >= MAX_SESSIONS)) {
-        rc = emu_fail(err, 500, "InternalFailure", "The emulator holds too many sessions");
+    if (rc == 0 && st == NULL) {
+        rc = emu_fail(err, 500, "InternalFailure", "out of memory");
     }
     if (rc == 0 && st->items == NULL) {
         st->items = calloc(MAX_SESSIONS, sizeof(session));
@@ -291,8 +291,26 @@ static int assume(emu *e, const emu_call *call, const char *action, const char *
             rc = emu_fail(err, 500, "InternalFailure", "out of memory");
         }
     }
+    session *s = NULL;
+    if (rc == 0 && st->count < MAX_SESSIONS) {
+        s = &st->items[st->count++];
+    } else if (rc == 0) {
+        /* The table is full: reuse the session that expired first, if one has. */
+        for (size_t i = 0; i < st->count; i++) {
+            if (st->items[i].expires < emu_now() &&
+                (s == NULL || st->items[i].expires < s->expires)) {
+                s = &st->items[i];
+            }
+        }
+        if (s == NULL) {
+            rc =
+                emu_fail(err, 400, "LimitExceeded",
+                         "The emulator holds %d unexpired sessions; let some expire", MAX_SESSIONS);
+        } else {
+            OPENSSL_cleanse(s, sizeof(*s));
+        }
+    }
     if (rc == 0) {
-        session *s = &st->items[st->count++];
         char id[17];
         random_upper(id, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
         (void)snprintf(s->access_key, sizeof(s->access_key), "ASIA%s", id);
