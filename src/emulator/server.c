@@ -1483,7 +1483,10 @@ static void record(emu_server *s, const route *r, const emu_http_request *req, c
     size_t n = 0;
     for (; req->path[n] != '\0' && n < MAX_LOGGED_PATH; n++) {
         unsigned char c = (unsigned char)req->path[n];
-        path[n] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+        path[n] = req->path[n];
+        if (c < 0x20 || c >= 0x7f) {
+            path[n] = '?';
+        }
     }
     path[n] = '\0';
     json_t *rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:f}", "time", when, "service",
