@@ -130,7 +130,8 @@ static const char *outcome_name(awsorch_sfn_task_outcome o)
 {
     return o == AWSORCH_SFN_TASK_SUCCEEDED ? "succeeded"
            : o == AWSORCH_SFN_TASK_FAILED  ? "FAILED"
-                                           : "did not run";
+           : o == AWSORCH_SFN_TASK_NOT_RUN ? "did not run"
+                                           : "?";
 }
 
 int main(void)

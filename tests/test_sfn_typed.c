@@ -56,6 +56,42 @@ static bool has_token(const char *body, const char *token)
     return strstr(body, needle) != NULL;
 }
 
+/* Replies to the second page of a flaky history so far (the mock's thread only). */
+static int flaky_replies;
+/* Empty pages handed out so far, each with a new token (the mock's thread only). */
+static int empty_pages;
+
+/* GetExecutionHistory: arn:exec:flaky garbles its second page once, arn:exec:text
+ * always answers it with text, arn:exec:loop hands back the token it was sent,
+ * arn:exec:empty never ends; other executions have one page. */
+static void history(const char *body, mock_reply *reply)
+{
+    static const char *const first =
+        "{\"events\":[{\"id\":1,\"timestamp\":1,\"type\":\"ExecutionStarted\"}],"
+        "\"nextToken\":\"h-2\"}";
+    if (strstr(body, "arn:exec:flaky") != NULL) {
+        if (!has_token(body, "h-2")) {
+            reply_json(reply, first);
+        } else if (flaky_replies++ == 0) {
+            reply_json(reply, "{\"events\":[{\"id\":2,");
+        } else {
+            reply_json(reply, "{\"events\":[{\"id\":2,\"timestamp\":2,\"type\":"
+                              "\"ExecutionSucceeded\"},{\"id\":3,\"timestamp\":3,\"type\":"
+                              "\"ExecutionSucceeded\"}]}");
+        }
+    } else if (strstr(body, "arn:exec:text") != NULL) {
+        reply_json(reply, has_token(body, "h-2") ? "Service Unavailable" : first);
+    } else if (strstr(body, "arn:exec:loop") != NULL) {
+        reply_json(reply, "{\"events\":[{\"id\":1,\"timestamp\":1,\"type\":"
+                          "\"ExecutionStarted\"}],\"nextToken\":\"h-loop\"}");
+    } else if (strstr(body, "arn:exec:empty") != NULL) {
+        (void)snprintf(reply->body, sizeof(reply->body), "{\"events\":[],\"nextToken\":\"e-%d\"}",
+                       ++empty_pages);
+    } else {
+        reply_json(reply, history_page);
+    }
+}
+
 static void sfn(const mock_request *req, mock_reply *reply, void *ud)
 {
     int *describes = ud;
@@ -142,7 +178,7 @@ static void sfn(const mock_request *req, mock_reply *reply, void *ud)
                        "\"itemCount\":7}],\"nextToken\":\"ex-2\"}");
         }
     } else if (strcmp(op, "GetExecutionHistory") == 0) {
-        reply_json(reply, history_page);
+        history(body, reply);
     } else if (strcmp(op, "CreateActivity") == 0) {
         reply_json(reply, "{\"activityArn\":\"arn:act\",\"creationDate\":1764727200}");
     } else if (strcmp(op, "ListActivities") == 0) {
@@ -284,6 +320,20 @@ Test(sfn_typed, wait_until_the_execution_ends)
     cr_expect_eq(final->status, AWSORCH_SFN_EXECUTION_FAILED);
     cr_expect_str_eq(final->error, "States.TaskFailed");
     awsorch_sfn_execution_free(final);
+}
+
+Test(sfn_typed, wait_fails_when_the_last_description_is_garbled)
+{
+    awsorch_poll_options o = AWSORCH_POLL_OPTIONS_INIT;
+    o.min_delay_s = 0.01;
+    o.max_delay_s = 0.02;
+    awsorch_poll_result result = AWSORCH_POLL_TIMED_OUT;
+    awsorch_sfn_execution stale;
+    awsorch_sfn_execution *final = &stale;
+    awsorch_status st = awsorch_sfn_wait_execution(&result, &final, client, "arn:garbled", &o);
+    cr_expect_eq(st, AWSORCH_E_PARSE, "%s", last_message());
+    cr_expect_null(final, "no record is handed back");
+    cr_expect_str_eq(awsorch_error_last()->service_code, "");
 }
 
 Test(sfn_typed, state_machines)
@@ -630,6 +680,88 @@ Test(sfn_typed, iterators_fetch_the_next_page_as_needed)
     cr_assert_eq(awsorch_sfn_activities_iter_next(&a, acts), AWSORCH_OK);
     cr_expect_null(a);
     awsorch_sfn_activities_iter_free(acts);
+}
+
+/* The history of arn (one page, then h-2) as event ids, until _next fails or ends. */
+static size_t read_history(awsorch_sfn_history_iter *it, int64_t *ids, size_t max,
+                           awsorch_status *st)
+{
+    size_t n = 0;
+    const awsorch_sfn_history_event *e = NULL;
+    while ((*st = awsorch_sfn_history_iter_next(&e, it)) == AWSORCH_OK && e != NULL && n < max) {
+        ids[n++] = e->id;
+    }
+    cr_expect_null(e, "a failed or finished _next gives no event");
+    return n;
+}
+
+static awsorch_sfn_history_iter *history_of(const char *arn)
+{
+    awsorch_sfn_history_input in = AWSORCH_SFN_HISTORY_INPUT_INIT;
+    in.execution_arn = arn;
+    awsorch_sfn_history_iter *it = NULL;
+    cr_assert_eq(awsorch_sfn_history_iter_new(&it, client, &in), AWSORCH_OK);
+    return it;
+}
+
+Test(sfn_typed, a_failed_page_is_fetched_again)
+{
+    awsorch_sfn_history_iter *it = history_of("arn:exec:flaky");
+    int64_t ids[8] = {0};
+    awsorch_status st = AWSORCH_OK;
+    cr_assert_eq(read_history(it, ids, 8, &st), 1);
+    cr_expect_eq(ids[0], 1);
+    cr_expect_eq(st, AWSORCH_E_PARSE, "the garbled page fails");
+    cr_expect_str_eq(awsorch_error_last()->service_code, "");
+    cr_assert_eq(read_history(it, ids, 8, &st), 2, "the retry reads the second page");
+    cr_expect_eq(st, AWSORCH_OK);
+    cr_expect_eq(ids[0], 2);
+    cr_expect_eq(ids[1], 3);
+    awsorch_sfn_history_iter_free(it);
+    cr_expect_eq(mock_count(server), 3);
+    json_t *retry = sent("GetExecutionHistory");
+    cr_expect_str_eq(member_text(retry, "nextToken"), "h-2", "the retry asks for the same page");
+    json_decref(retry);
+}
+
+Test(sfn_typed, a_page_that_is_not_json_fails_rather_than_ending_the_list)
+{
+    awsorch_sfn_history_iter *it = history_of("arn:exec:text");
+    int64_t ids[8] = {0};
+    awsorch_status st = AWSORCH_OK;
+    cr_assert_eq(read_history(it, ids, 8, &st), 1);
+    cr_expect_eq(st, AWSORCH_E_PARSE);
+    for (int retry = 0; retry < 2; retry++) {
+        cr_expect_eq(read_history(it, ids, 8, &st), 0);
+        cr_expect_eq(st, AWSORCH_E_PARSE, "still failing, not the end of the list");
+    }
+    awsorch_sfn_history_iter_free(it);
+    json_t *last = sent("GetExecutionHistory");
+    cr_expect_str_eq(member_text(last, "nextToken"), "h-2");
+    json_decref(last);
+}
+
+Test(sfn_typed, pages_that_go_nowhere_fail_without_a_service_code)
+{
+    awsorch_sfn_history_iter *it = history_of("arn:exec:loop");
+    int64_t ids[8] = {0};
+    awsorch_status st = AWSORCH_OK;
+    cr_assert_eq(read_history(it, ids, 8, &st), 1);
+    cr_expect_eq(st, AWSORCH_E_PARSE, "the same token twice");
+    cr_expect(strstr(last_message(), "nextToken") != NULL, "%s", last_message());
+    cr_expect_str_eq(awsorch_error_last()->service_code, "");
+    cr_expect_eq(awsorch_error_last()->http_status, 0);
+    cr_expect_eq(read_history(it, ids, 8, &st), 0);
+    cr_expect_eq(st, AWSORCH_E_PARSE, "a retry fails again rather than ending the list");
+    awsorch_sfn_history_iter_free(it);
+
+    it = history_of("arn:exec:empty");
+    cr_expect_eq(read_history(it, ids, 8, &st), 0);
+    cr_expect_eq(st, AWSORCH_E_PARSE, "%s", last_message());
+    cr_expect(strstr(last_message(), "empty pages") != NULL, "%s", last_message());
+    cr_expect_str_eq(awsorch_error_last()->service_code, "");
+    cr_expect_eq(awsorch_error_last()->http_status, 0);
+    awsorch_sfn_history_iter_free(it);
 }
 
 Test(sfn_typed, activities)

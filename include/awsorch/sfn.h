@@ -567,7 +567,10 @@ AWSORCH_API awsorch_status awsorch_sfn_history_iter_next(const awsorch_sfn_histo
 AWSORCH_API void awsorch_sfn_history_iter_free(awsorch_sfn_history_iter *it);
 
 /* Waits until an execution ends (the execution-complete waiter); *final holds
- * its last description (free with awsorch_sfn_execution_free). */
+ * its last description (free with awsorch_sfn_execution_free). On AWSORCH_OK it
+ * is NULL only when the wait was cancelled before the first look; a last
+ * description that cannot be read fails the call (AWSORCH_E_PARSE, *final NULL).
+ * A wait that fails after looking may still hand back the last description. */
 AWSORCH_API awsorch_status awsorch_sfn_wait_execution(awsorch_poll_result *result,
                                                       awsorch_sfn_execution **final,
                                                       awsorch_client *client,
@@ -699,7 +702,8 @@ awsorch_sfn_activity_worker_run(awsorch_client *client, const awsorch_activity_w
  * only the rest: the original input with every flag set. */
 
 typedef enum awsorch_sfn_task_outcome {
-    AWSORCH_SFN_TASK_SUCCEEDED = 0,
+    AWSORCH_SFN_TASK_UNKNOWN = 0, /* never set by a plan: a zeroed one reads as unknown */
+    AWSORCH_SFN_TASK_SUCCEEDED,
     AWSORCH_SFN_TASK_FAILED,
     AWSORCH_SFN_TASK_NOT_RUN
 } awsorch_sfn_task_outcome;

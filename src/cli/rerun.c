@@ -13,6 +13,7 @@ static const char *outcome_name(awsorch_sfn_task_outcome o)
     case AWSORCH_SFN_TASK_SUCCEEDED: return "SUCCEEDED";
     case AWSORCH_SFN_TASK_FAILED: return "FAILED";
     case AWSORCH_SFN_TASK_NOT_RUN: return "NOT_RUN";
+    case AWSORCH_SFN_TASK_UNKNOWN: break;
     }
     return "?";
 }

@@ -54,7 +54,9 @@
     }
 #define F_FLAG(path, f)                                                                            \
     {                                                                                              \
-        (path), AWSORCH__FLAG, AT(f, IS(f, awsorch_sfn_flag)), NULL, 0, NULL, 0                    \
+        (path), AWSORCH__FLAG,                                                                     \
+            AT(f, IS(f, awsorch_sfn_flag) && sizeof(awsorch_sfn_flag) == sizeof(int)), NULL, 0,    \
+            NULL, 0                                                                                \
     }
 /* ctype is the enum; names its wire names, indexed by value. */
 #define F_ENUM(path, f, ctype, names)                                                              \
@@ -920,14 +922,25 @@ awsorch_status awsorch_sfn_wait_execution(awsorch_poll_result *result,
     free(input);
     if (last != NULL) {
         json_t *doc = json_loads(last, 0, NULL);
-        awsorch_sfn_execution *e = calloc(1, sizeof(*e));
-        if (e != NULL && awsorch__typed_fill(e, &execution_t, doc) == AWSORCH_OK) {
+        free(last);
+        bool object = json_is_object(doc);
+        awsorch_sfn_execution *e = object ? calloc(1, sizeof(*e)) : NULL;
+        awsorch_status fill = e != NULL ? awsorch__typed_fill(e, &execution_t, doc) : AWSORCH_OK;
+        json_decref(doc);
+        if (e != NULL && fill == AWSORCH_OK) {
             *final = e;
         } else {
             awsorch_sfn_execution_free(e);
+            /* A wait that ended owes its caller the description: without one it
+             * failed. A failed wait keeps its own status and error record. */
+            if (st == AWSORCH_OK) {
+                st = fill != AWSORCH_OK ? fill
+                     : object
+                         ? awsorch__fail(AWSORCH_E_NOMEM, "out of memory")
+                         : awsorch__fail(AWSORCH_E_PARSE, "DescribeExecution: the last description "
+                                                          "is not a JSON object");
+            }
         }
-        json_decref(doc);
-        free(last);
     }
     return st;
 }

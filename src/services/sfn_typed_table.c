@@ -596,17 +596,23 @@ awsorch_status awsorch__typed_iter_next(const void **item, awsorch__typed_iter *
         awsorch__typed_release(it->page, it->op->out);
         it->next = 0;
         char *text = NULL;
-        awsorch_status st = awsorch_paginator_next(&text, it->pages);
+        awsorch_status st = awsorch__paginator_peek(&text, it->pages);
         if (st != AWSORCH_OK || text == NULL) {
             return st; /* text NULL: past the last page */
         }
         st = fill_from_text(it->page, it->op->out, text, it->op->name);
         free(text);
+        /* Only a page that was read moves the paginator on: a failed call is
+         * repeated with the same token. */
+        if (st == AWSORCH_OK && (st = awsorch__paginator_commit(it->pages)) != AWSORCH_OK) {
+            awsorch__typed_release(it->page, it->op->out);
+        }
         if (st != AWSORCH_OK) {
             return st;
         }
     }
-    return awsorch__fail(AWSORCH_E_SERVICE, "%s returned %d empty pages in a row", it->op->name,
+    /* Not the service's error: the record carries no service code. */
+    return awsorch__fail(AWSORCH_E_PARSE, "%s returned %d empty pages in a row", it->op->name,
                          MAX_EMPTY_PAGES);
 }
 

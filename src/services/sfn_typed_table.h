@@ -87,6 +87,14 @@ awsorch_status awsorch__typed_call(void *out, awsorch_client *client, const awso
 awsorch_status awsorch__typed_call_new(void **out, awsorch_client *client,
                                        const awsorch__typed_op *op, const void *in);
 
+/* The two halves of awsorch_paginator_next (paginator.c), so a caller can move
+ * past a page only once it has used it. _peek fetches the page the paginator
+ * stands at (*page_json NULL after the last) without moving: until _commit, each
+ * _peek fetches that page again. A reply that is not a JSON object fails with
+ * AWSORCH_E_PARSE and leaves the paginator where it was. */
+awsorch_status awsorch__paginator_peek(char **page_json, awsorch_paginator *p);
+awsorch_status awsorch__paginator_commit(awsorch_paginator *p);
+
 /* An iterator over the items of a paged operation (op->out has one LIST field). */
 typedef struct awsorch__typed_iter awsorch__typed_iter;
 
