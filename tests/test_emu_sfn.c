@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "emu_harness.h"
+#include "emulator/sfn.h"
 
 /* 1000 emulated seconds pass in a real one. silver takes 0.5 s; the gold jobs, which need
  * a successful silver run, end after 0.1 s, so gold started next to silver fails. */
@@ -1056,4 +1057,149 @@ Test(emu_sfn, callback_tasks_wait_for_their_token)
     free(token);
     free(exec);
     free(sm);
+}
+
+/* ---- limits ------------------------------------------------------------------------------ */
+
+Test(emu_sfn, finished_executions_leave_no_threads)
+{
+    char *sm = create("many", "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\","
+                              "\"End\":true}}}");
+    char *execs[60];
+    for (size_t i = 0; i < 60; i++) {
+        execs[i] = start(sm, NULL, "{}");
+    }
+    for (size_t i = 0; i < 60; i++) {
+        json_t *d = wait_exec(execs[i]);
+        cr_expect_str_eq(member(d, "status"), "SUCCEEDED");
+        json_decref(d);
+        free(execs[i]);
+    }
+    /* Finished executions' threads are joined as the API goes on: none is left. */
+    double deadline = emu_harness_seconds() + 10;
+    for (;;) {
+        json_decref(ok("ListExecutions", json_pack("{s:s}", "stateMachineArn", sm)));
+        if (sfn_unjoined_threads() == 0) {
+            break;
+        }
+        cr_assert(emu_harness_seconds() < deadline, "%zu execution threads never joined",
+                  sfn_unjoined_threads());
+        nap();
+    }
+    /* A token past the end of the list is none the API gave. */
+    fails(
+        "ListExecutions",
+        json_pack("{s:s, s:s}", "stateMachineArn", sm, "nextToken", "AAAAKgAAAAIAAAAAAAAAA999999"),
+        "InvalidToken");
+    free(sm);
+}
+
+/* A small history cap, so that a Retry loop inside one state (1 ms between attempts at
+ * this time scale) reaches it quickly. */
+static const char *const small_history_config =
+    "{\"time_scale\": 1000, \"sfn\": {\"max_history_events\": 200}}";
+
+static void small_history_setup(void)
+{
+    emu_harness_start(&h, small_history_config);
+}
+
+static void limits_teardown(void)
+{
+    emu_harness_stop(&h);
+}
+
+TestSuite(emu_sfn_small_history, .init = small_history_setup, .fini = limits_teardown,
+          .timeout = 60);
+
+Test(emu_sfn_small_history, a_retry_loop_stops_at_the_history_limit)
+{
+    json_t *d = run("forever",
+                    "{\"StartAt\":\"Get\",\"States\":{\"Get\":{\"Type\":\"Task\",\"Resource\":"
+                    "\"arn:aws:states:::aws-sdk:glue:getJob\",\"Parameters\":{\"JobName\":"
+                    "\"nope\"},\"Retry\":[{\"ErrorEquals\":[\"States.ALL\"],\"IntervalSeconds\":1,"
+                    "\"MaxAttempts\":99999999,\"BackoffRate\":1}],\"End\":true}}}",
+                    "{}");
+    cr_expect_str_eq(member(d, "status"), "FAILED");
+    cr_expect_str_eq(member(d, "error"), "States.Runtime");
+    cr_expect_not_null(strstr(member(d, "cause"), "history has reached the limit of 200 events"),
+                       "%s", member(d, "cause"));
+    json_t *ev = history(member(d, "executionArn"));
+    cr_expect_eq(json_array_size(ev), 201, "200 events and the ExecutionFailed one");
+    cr_expect_str_eq(member(json_array_get(ev, json_array_size(ev) - 1), "type"),
+                     "ExecutionFailed");
+    json_decref(ev);
+    json_decref(d);
+}
+
+/* Room for a Map of 20000 iterations (four events each). */
+static const char *const big_history_config =
+    "{\"time_scale\": 1000, \"sfn\": {\"max_history_events\": 100000}}";
+
+static void big_history_setup(void)
+{
+    emu_harness_start(&h, big_history_config);
+}
+
+TestSuite(emu_sfn_big_map, .init = big_history_setup, .fini = limits_teardown, .timeout = 120);
+
+Test(emu_sfn_big_map, a_map_of_many_items_finishes)
+{
+    enum { ITEMS = 20000 };
+    json_t *items = json_array();
+    for (int i = 0; i < ITEMS; i++) {
+        json_array_append_new(items, json_integer(i));
+    }
+    json_t *in = json_pack("{s:o}", "items", items);
+    char *input = json_dumps(in, JSON_COMPACT);
+    json_decref(in);
+    char *sm = create("big-map",
+                      "{\"StartAt\":\"Each\",\"States\":{\"Each\":{\"Type\":\"Map\","
+                      "\"ItemsPath\":\"$.items\",\"ItemProcessor\":{\"StartAt\":\"P\",\"States\":{"
+                      "\"P\":{\"Type\":\"Pass\",\"End\":true}}},\"ResultSelector\":{\"n.$\":"
+                      "\"States.ArrayLength($)\"},\"End\":true}}}");
+    double t0 = emu_harness_seconds();
+    char *exec = start(sm, NULL, input);
+    json_t *d = wait_exec(exec);
+    cr_expect_str_eq(member(d, "status"), "SUCCEEDED", "%s %s", member(d, "error"),
+                     member(d, "cause"));
+    cr_expect_str_eq(member(d, "output"), "{\"n\":20000}");
+    cr_expect_lt(emu_harness_seconds() - t0, 20.0);
+    json_decref(d);
+    free(exec);
+    free(sm);
+    free(input);
+}
+
+/* The engine's threads have a smaller stack than the default: input nested about as deep as
+ * the JSON parser allows still goes through a Map, its ItemSelector and a Pass state. */
+Test(emu_sfn, deeply_nested_input_fits_the_thread_stack)
+{
+    enum { DEPTH = 2040 };
+    char *deep = malloc(DEPTH * 6 + 2);
+    cr_assert_not_null(deep);
+    char *p = deep;
+    for (int i = 0; i < DEPTH; i++) {
+        memcpy(p, "{\"a\":", 5);
+        p += 5;
+    }
+    *p++ = '1';
+    memset(p, '}', DEPTH);
+    p[DEPTH] = '\0';
+    size_t len = strlen(deep) * 3 + 64;
+    char *input = malloc(len);
+    cr_assert_not_null(input);
+    (void)snprintf(input, len, "{\"items\":[%s,%s],\"d\":%s}", deep, deep, deep);
+    json_t *d = run("deep",
+                    "{\"StartAt\":\"M\",\"States\":{\"M\":{\"Type\":\"Map\",\"ItemsPath\":"
+                    "\"$.items\",\"ItemSelector\":{\"v.$\":\"$$.Map.Item.Value\",\"e.$\":"
+                    "\"$$.Execution.Input\"},\"ItemProcessor\":{\"StartAt\":\"P\",\"States\":{"
+                    "\"P\":{\"Type\":\"Pass\",\"End\":true}}},\"Next\":\"Q\"},\"Q\":{\"Type\":"
+                    "\"Pass\",\"Parameters\":{\"x.$\":\"$[0].v\"},\"End\":true}}}",
+                    input);
+    cr_expect_str_eq(member(d, "status"), "SUCCEEDED", "%s %s", member(d, "error"),
+                     member(d, "cause"));
+    json_decref(d);
+    free(input);
+    free(deep);
 }

@@ -2410,7 +2410,9 @@ json_t *asl_map_item_input(json_t *state, json_t *effective_input, json_t *conte
     if (selector == NULL) {
         return json_deep_copy(item != NULL ? item : json_null());
     }
-    json_t *ctx = context != NULL ? json_deep_copy(context) : json_object();
+    /* Shallow: only the top-level "Map" member changes, and the rest (the execution's
+     * input among it) is not copied once per item. */
+    json_t *ctx = context != NULL ? json_copy(context) : json_object();
     asl_context_map_item(ctx, index, item);
     json_t *out = asl_apply_parameters(selector, effective_input, ctx, err);
     json_decref(ctx);

@@ -144,13 +144,22 @@ static int page_start(json_t *in, size_t *start, size_t *size, emu_error *err)
     return 0;
 }
 
-static void page_token(json_t *out, size_t next, size_t total)
+/* Adds the nextToken of the page after [start, start + size) to *out; a token that points
+ * past the end of the list is none this API gave: *out is dropped and InvalidToken set. */
+static int page_token(json_t **out, size_t start, size_t size, size_t total, emu_error *err)
 {
+    if (start > total) {
+        json_decref(*out);
+        *out = NULL;
+        return emu_fail(err, 400, "InvalidToken", "Invalid Token: '%s%zu'", TOKEN_TAG, start);
+    }
+    size_t next = start + (size < total - start ? size : total - start);
     if (next < total) {
         char tok[64];
         (void)snprintf(tok, sizeof(tok), "%s%zu", TOKEN_TAG, next);
-        (void)json_object_set_new(out, "nextToken", json_string(tok));
+        (void)json_object_set_new(*out, "nextToken", json_string(tok));
     }
+    return 0;
 }
 
 /* ---- state --------------------------------------------------------------------------------- */
@@ -380,6 +389,10 @@ static sfn_service *svc_get(emu *e, const emu_call *call)
             return NULL;
         }
         s->seeded = json_object();
+        json_t *cap = json_object_get(emu_config_section(e, "sfn"), "max_history_events");
+        s->max_events = json_is_integer(cap) && json_integer_value(cap) > 0
+                            ? (size_t)json_integer_value(cap)
+                            : SFN_MAX_EVENTS;
         e->sfn = (emu_service_state *)s;
     }
     seed_region(e, s, call->region != NULL ? call->region : "us-east-1");
@@ -617,8 +630,7 @@ static int op_list_state_machines(emu *e, const emu_call *call, json_t *in, json
         idx++;
     }
     *out = json_pack("{s:o}", "stateMachines", list);
-    page_token(*out, start + size, idx);
-    return 0;
+    return page_token(out, start, size, idx, err);
 }
 
 /* Splits AWS's "Invalid State Machine Definition: 'CODE: message at /path'" into a
@@ -681,23 +693,31 @@ static int op_validate_definition(emu *e, const emu_call *call, json_t *in, json
 
 /* ---- executions --------------------------------------------------------------------------- */
 
-/* Joins and frees finished express executions started asynchronously: nobody can ask
- * about them any more. */
-static void reap_express(sfn_service *s)
+/* Joins the threads of finished executions (each holds a stack until joined) and frees
+ * finished express executions started asynchronously: nobody can ask about them any more. */
+static void reap(sfn_service *s)
 {
     sfn_exec **p = &s->execs;
     while (*p != NULL) {
         sfn_exec *x = *p;
-        if (x->express && !x->synchronous && x->finished) {
+        sfn_exec_join(x);
+        if (x->express && !x->synchronous && x->finished && !x->has_thread) {
             *p = x->next;
-            if (x->has_thread) {
-                (void)pthread_join(x->thread, NULL);
-            }
             exec_free(x);
         } else {
             p = &x->next;
         }
     }
+}
+
+/* Executions RUNNING now. */
+static size_t running_count(const sfn_service *s)
+{
+    size_t n = 0;
+    for (const sfn_exec *x = s->execs; x != NULL; x = x->next) {
+        n += x->status == SFN_RUNNING ? 1 : 0;
+    }
+    return n;
 }
 
 /* Creates and launches an execution; *existing is set instead when an identical standard
@@ -750,6 +770,7 @@ static int exec_start(emu *e, sfn_service *s, const emu_call *call, json_t *in, 
         arn = dup_printf("arn:aws:states:%s:%s:execution:%s:%s", m->region, EMU_ACCOUNT, m->name,
                          name);
     }
+    reap(s);
     sfn_exec *old = arn != NULL && !m->express ? exec_find(s, arn) : NULL;
     if (old != NULL) {
         free(arn);
@@ -762,6 +783,13 @@ static int exec_start(emu *e, sfn_service *s, const emu_call *call, json_t *in, 
         return emu_fail(err, 400, "ExecutionAlreadyExists", "Execution Already Exists: '%s'",
                         old->arn);
     }
+    if (running_count(s) >= SFN_MAX_RUNNING_EXECUTIONS) {
+        free(arn);
+        json_decref(input);
+        return emu_fail(err, 400, "ExecutionLimitExceeded",
+                        "The maximum number of running executions (%d) has been reached",
+                        SFN_MAX_RUNNING_EXECUTIONS);
+    }
     json_t *def = NULL;
     emu_error derr = {0};
     sfn_exec *x = calloc(1, sizeof(*x));
@@ -772,7 +800,6 @@ static int exec_start(emu *e, sfn_service *s, const emu_call *call, json_t *in, 
         json_decref(def);
         return emu_fail(err, 500, "InternalFailure", "the execution could not be created");
     }
-    reap_express(s);
     x->e = e;
     x->svc = s;
     x->arn = arn;
@@ -849,10 +876,7 @@ static int op_start_sync_execution(emu *e, const emu_call *call, json_t *in, jso
     if (!x->finished) {
         return emu_fail(err, 503, "ServiceUnavailable", "The emulator is shutting down");
     }
-    if (x->has_thread) {
-        (void)pthread_join(x->thread, NULL);
-        x->has_thread = false;
-    }
+    sfn_exec_join(x);
     exec_unlink(s, x);
     json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:f, s:s}", "executionArn", x->arn,
                           "stateMachineArn", x->sm_arn, "name", x->name, "startDate", x->start,
@@ -890,6 +914,9 @@ static void redrive_status(const sfn_exec *x, const char **status, const char **
     } else if (x->status == SFN_SUCCEEDED) {
         *status = "NOT_REDRIVABLE";
         *reason = "Execution is SUCCEEDED and cannot be redriven";
+    } else if (json_array_size(x->history) >= sfn_max_events(x)) {
+        *status = "NOT_REDRIVABLE";
+        *reason = "Execution has reached the maximum number of history events";
     } else if (emu_now() - x->stop > emu_real_seconds(x->e, REDRIVE_WINDOW)) {
         *status = "NOT_REDRIVABLE";
         *reason = "Execution has exceeded the max execution time for redrive (14 days)";
@@ -905,6 +932,7 @@ static int op_describe_execution(emu *e, const emu_call *call, json_t *in, json_
     if (service(e, call, &s, err) != 0) {
         return -1;
     }
+    reap(s);
     sfn_exec *x;
     if (exec_get(s, in, &x, err) != 0) {
         return -1;
@@ -969,6 +997,7 @@ static int op_list_executions(emu *e, const emu_call *call, json_t *in, json_t *
     if (service(e, call, &s, err) != 0) {
         return -1;
     }
+    reap(s);
     const char *sm = str(in, "stateMachineArn");
     if (sm == NULL) {
         return emu_fail(err, 400, "ValidationException",
@@ -1017,8 +1046,7 @@ static int op_list_executions(emu *e, const emu_call *call, json_t *in, json_t *
         idx++;
     }
     *out = json_pack("{s:o}", "executions", list);
-    page_token(*out, start + size, idx);
-    return 0;
+    return page_token(out, start, size, idx, err);
 }
 
 /* An event without its data, for includeExecutionData false. */
@@ -1064,8 +1092,7 @@ static int op_get_execution_history(emu *e, const emu_call *call, json_t *in, js
         (void)json_array_append_new(events, data ? json_deep_copy(ev) : without_data(ev));
     }
     *out = json_pack("{s:o}", "events", events);
-    page_token(*out, start + size, total);
-    return 0;
+    return page_token(out, start, size, total, err);
 }
 
 static int op_redrive_execution(emu *e, const emu_call *call, json_t *in, json_t **out,
@@ -1080,30 +1107,43 @@ static int op_redrive_execution(emu *e, const emu_call *call, json_t *in, json_t
         return -1;
     }
     const char *token = str(in, "clientToken");
-    if (token != NULL && x->redrive_token != NULL && strcmp(token, x->redrive_token) == 0) {
-        *out = json_pack("{s:f}", "redriveDate", x->redrive_date);
-        return 0;
+    int seen = x->redrive_count;
+    /* The checks run again after every wait: another call may have redriven meanwhile. */
+    for (;;) {
+        if (token != NULL && x->redrive_token != NULL && strcmp(token, x->redrive_token) == 0) {
+            *out = json_pack("{s:f}", "redriveDate", x->redrive_date);
+            return 0;
+        }
+        if (x->redrive_count != seen) {
+            return emu_fail(err, 400, "ExecutionNotRedrivable",
+                            "Execution is RUNNING and cannot be redriven: '%s'", x->arn);
+        }
+        const char *rs;
+        const char *reason;
+        redrive_status(x, &rs, &reason);
+        if (strcmp(rs, "REDRIVABLE") != 0) {
+            return emu_fail(err, 400, "ExecutionNotRedrivable", "%s: '%s'", reason, x->arn);
+        }
+        if (s->stopping || emu_stopping(e)) {
+            return emu_fail(err, 503, "ServiceUnavailable", "The emulator is shutting down");
+        }
+        /* A stopped execution's thread may still be winding down from a wait; while one
+         * call waits for it, others wait for that call. */
+        if (x->finished && !x->redriving) {
+            break;
+        }
+        if (x->redriving) {
+            (void)emu_wait_until(e, emu_now() + 1.0);
+            continue;
+        }
+        x->redriving = true;
+        while (!x->finished && !s->stopping && !emu_stopping(e)) {
+            (void)emu_wait_until(e, emu_now() + 1.0);
+        }
+        x->redriving = false;
+        emu_changed(e);
     }
-    const char *rs;
-    const char *reason;
-    redrive_status(x, &rs, &reason);
-    if (strcmp(rs, "REDRIVABLE") != 0) {
-        return emu_fail(err, 400, "ExecutionNotRedrivable", "%s: '%s'", reason, x->arn);
-    }
-    if (s->stopping || emu_stopping(e)) {
-        return emu_fail(err, 503, "ServiceUnavailable", "The emulator is shutting down");
-    }
-    /* A stopped execution's thread may still be winding down from a wait. */
-    while (!x->finished && !emu_stopping(e)) {
-        (void)emu_wait_until(e, emu_now() + 1.0);
-    }
-    if (!x->finished) {
-        return emu_fail(err, 503, "ServiceUnavailable", "The emulator is shutting down");
-    }
-    if (x->has_thread) {
-        (void)pthread_join(x->thread, NULL);
-        x->has_thread = false;
-    }
+    sfn_exec_join(x);
     x->redrive_count++;
     x->redrive_date = emu_now();
     free(x->redrive_token);
@@ -1250,8 +1290,7 @@ static int op_list_activities(emu *e, const emu_call *call, json_t *in, json_t *
         idx++;
     }
     *out = json_pack("{s:o}", "activities", list);
-    page_token(*out, start + size, idx);
-    return 0;
+    return page_token(out, start, size, idx, err);
 }
 
 /* The oldest task of an activity that no worker took yet. */
@@ -1439,6 +1478,7 @@ void emu_sfn_free(emu *e)
         x->has_thread = false;
         pthread_mutex_unlock(&e->lock);
         (void)pthread_join(t, NULL);
+        sfn_exec_thread_gone();
         pthread_mutex_lock(&e->lock);
     }
     while (s->tokens != NULL) {

@@ -15,6 +15,14 @@
 #define SFN_MAX_EVENTS 25000
 /* An inline Map runs at most this many iterations at once, as AWS does. */
 #define SFN_MAX_MAP_CONCURRENCY 40
+/* Parallel branch and Map iteration threads the whole engine may have at once; past it,
+ * children run one after the other in the thread that started them. */
+#define SFN_MAX_WORKER_THREADS 256
+/* RUNNING executions at once; StartExecution answers ExecutionLimitExceeded past it. */
+#define SFN_MAX_RUNNING_EXECUTIONS 1000
+/* Stack of the engine's threads: room for jansson's 2048 levels of nesting, well below
+ * the 8 MiB default. */
+#define SFN_THREAD_STACK ((size_t)2 * 1024 * 1024)
 
 typedef enum sfn_status {
     SFN_RUNNING = 0,
@@ -65,7 +73,8 @@ typedef struct sfn_exec {
     double deadline;       /* execution TimeoutSeconds, as an epoch time; 0: none */
     pthread_t thread;
     bool has_thread;
-    bool finished; /* the thread is done with the execution */
+    bool finished;  /* the thread is done with the execution */
+    bool redriving; /* a RedriveExecution call is waiting for the old thread */
 } sfn_exec;
 
 /* A task waiting for SendTaskSuccess / SendTaskFailure: an activity task, or a
@@ -117,6 +126,8 @@ struct sfn_service {
     sfn_token *tokens;
     json_t *seeded; /* regions where the config's machines and activities exist: {region: true} */
     bool stopping;
+    size_t max_events;     /* history cap (config "sfn.max_history_events"; SFN_MAX_EVENTS) */
+    size_t worker_threads; /* Parallel/Map worker threads alive now */
 };
 
 /* ---- the engine (sfn_engine.c) ---------------------------------------------------------- */
@@ -147,6 +158,16 @@ typedef struct sfn_frame {
 
 /* Starts (or, after a redrive, restarts) an execution's thread. 0, or -1 when no thread. */
 int sfn_exec_launch(sfn_exec *x);
+/* Joins the thread of a finished execution (lock held; the thread no longer needs it). */
+void sfn_exec_join(sfn_exec *x);
+/* Attributes of the engine's threads (a small stack). */
+void sfn_thread_attr(pthread_attr_t *attr);
+/* Accounts for an execution thread joined elsewhere (emu_sfn_free). */
+void sfn_exec_thread_gone(void);
+/* Execution threads started and not joined yet in this process (tests watch it). */
+size_t sfn_unjoined_threads(void);
+/* The history cap of x's service. */
+size_t sfn_max_events(const sfn_exec *x);
 /* Appends an event to x's history (id = count + 1); returns its id. details may be NULL. */
 json_int_t sfn_history_add(sfn_exec *x, double t, const char *type, json_int_t prev,
                            const char *details_key, json_t *details);

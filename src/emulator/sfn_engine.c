@@ -9,6 +9,8 @@
  * progress record (state, raw input, per branch or iteration what finished) so that
  * RedriveExecution resumes exactly where the execution stopped. */
 #include <math.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,11 +125,60 @@ static void runtime_error(sfn_frame *f, sfn_result *r, const char *message)
     state_error(f, r, &err);
 }
 
+/* ---- threads ----------------------------------------------------------------------------- */
+
+/* Execution threads started and not joined yet, in the whole process (for tests). */
+static atomic_size_t unjoined_exec_threads;
+
+size_t sfn_unjoined_threads(void)
+{
+    return atomic_load(&unjoined_exec_threads);
+}
+
+void sfn_thread_attr(pthread_attr_t *attr)
+{
+    (void)pthread_attr_init(attr);
+    (void)pthread_attr_setstacksize(attr, SFN_THREAD_STACK);
+}
+
+void sfn_exec_join(sfn_exec *x)
+{
+    if (x->has_thread && x->finished) {
+        /* exec_main sets finished as its last step under the lock and then only returns. */
+        (void)pthread_join(x->thread, NULL);
+        x->has_thread = false;
+        atomic_fetch_sub(&unjoined_exec_threads, 1);
+    }
+}
+
+void sfn_exec_thread_gone(void)
+{
+    atomic_fetch_sub(&unjoined_exec_threads, 1);
+}
+
 /* ---- history ----------------------------------------------------------------------------- */
+
+size_t sfn_max_events(const sfn_exec *x)
+{
+    return x->svc != NULL && x->svc->max_events > 0 ? x->svc->max_events : SFN_MAX_EVENTS;
+}
 
 json_int_t sfn_history_add(sfn_exec *x, double t, const char *type, json_int_t prev,
                            const char *details_key, json_t *details)
 {
+    /* AWS fails an execution whose history reaches its limit, wherever the events come
+     * from (a Retry loop inside one state too); its closing event still goes in. */
+    size_t count = json_array_size(x->history);
+    if (x->status == SFN_RUNNING && count >= sfn_max_events(x) &&
+        strcmp(type, "ExecutionStarted") != 0 && strcmp(type, "ExecutionRedriven") != 0) {
+        json_decref(details);
+        char cause[128];
+        (void)snprintf(cause, sizeof(cause),
+                       "The execution history has reached the limit of %zu events.",
+                       sfn_max_events(x));
+        sfn_exec_end(x, SFN_FAILED, NULL, "States.Runtime", cause, (json_int_t)count);
+        return (json_int_t)count;
+    }
     if (t < x->last_event_time) {
         t = x->last_event_time;
     }
@@ -670,11 +721,17 @@ typedef struct group {
     const char *map_name; /* NULL for Parallel */
     int failures;
     size_t active; /* worker threads still running */
+    size_t next;   /* children before this one are all claimed */
 } group;
 
 static void run_child(group *g, child *k)
 {
     sfn_frame *f = &k->frame;
+    /* The context is made only now, and shallow: a child only replaces its top-level
+     * members (State, Task, Map), so Execution (and its Input) stays shared. */
+    if (f->ctx == NULL) {
+        f->ctx = json_copy(g->parent->ctx);
+    }
     json_t *d = NULL;
     if (g->map_name != NULL) {
         d = json_pack("{s:s, s:I}", "name", g->map_name, "index", (json_int_t)k->index);
@@ -697,6 +754,8 @@ static void run_child(group *g, child *k)
         k->fail_order = ++g->failures;
     }
     k->finished = true;
+    json_decref(f->ctx);
+    f->ctx = NULL;
     emu_changed(f->x->e);
 }
 
@@ -707,17 +766,21 @@ static void work(group *g)
         if (g->failures > 0 || sfn_cancelled(g->parent)) {
             return;
         }
-        child *k = NULL;
-        for (size_t i = 0; i < g->n && k == NULL; i++) {
-            if (!g->kids[i].claimed) {
-                k = &g->kids[i];
-            }
+        while (g->next < g->n && g->kids[g->next].claimed) {
+            g->next++;
         }
-        if (k == NULL) {
+        if (g->next >= g->n) {
             return;
         }
+        child *k = &g->kids[g->next++];
         k->claimed = true;
         run_child(g, k);
+        /* A child of Pass and Choice states never waits: give other threads (API calls,
+         * other executions) a turn between children. */
+        emu *e = g->parent->x->e;
+        pthread_mutex_unlock(&e->lock);
+        (void)sched_yield();
+        pthread_mutex_lock(&e->lock);
     }
 }
 
@@ -728,6 +791,7 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&e->lock);
     work(g);
     g->active--;
+    g->parent->x->svc->worker_threads--;
     emu_changed(e);
     pthread_mutex_unlock(&e->lock);
     return NULL;
@@ -738,16 +802,33 @@ static void *worker_main(void *arg)
 static void run_group(group *g, size_t workers)
 {
     emu *e = g->parent->x->e;
+    sfn_service *svc = g->parent->x->svc;
+    /* Threads come from one budget for the whole engine: nested Maps and Parallels would
+     * multiply them otherwise. Without any left, the children run in this thread. */
+    size_t left = svc->worker_threads < SFN_MAX_WORKER_THREADS
+                      ? SFN_MAX_WORKER_THREADS - svc->worker_threads
+                      : 0;
+    if (workers > left) {
+        workers = left;
+    }
+    if (workers > g->n) {
+        workers = g->n;
+    }
     pthread_t *threads = calloc(workers > 0 ? workers : 1, sizeof(*threads));
     size_t started = 0;
+    pthread_attr_t attr;
+    sfn_thread_attr(&attr);
     for (size_t i = 0; threads != NULL && i < workers; i++) {
         g->active++;
-        if (pthread_create(&threads[i], NULL, worker_main, g) != 0) {
+        svc->worker_threads++;
+        if (pthread_create(&threads[i], &attr, worker_main, g) != 0) {
             g->active--;
+            svc->worker_threads--;
             break;
         }
         started++;
     }
+    (void)pthread_attr_destroy(&attr);
     if (started == 0) {
         work(g); /* no thread to be had: one after the other, in this one */
     }
@@ -778,7 +859,7 @@ static void succeeded(sfn_frame *f, const char *type)
     f->prev = last;
 }
 
-/* Prepares child i: its frame (context copied from the parent, chain from `from`), its
+/* Prepares child i: its frame (context taken from the parent when it runs, chain from `from`), its
  * progress record in rec_list, and what a redrive kept of it. */
 static void child_init(group *g, size_t i, json_t *states, const char *start_at, json_t *input,
                        json_t *rec_list, json_t *resume_list, json_int_t from)
@@ -791,7 +872,7 @@ static void child_init(group *g, size_t i, json_t *states, const char *start_at,
     k->frame.x = parent->x;
     k->frame.parent = parent;
     k->frame.states = states;
-    k->frame.ctx = json_deep_copy(parent->ctx);
+    k->frame.ctx = NULL; /* made when a worker claims it (run_child) */
     k->frame.prev = from;
     json_t *rec = json_object();
     (void)json_array_append_new(rec_list, rec);
@@ -872,7 +953,7 @@ static void run_parallel(sfn_frame *f, const char *name, json_t *st, json_t *raw
             return;
         }
         json_int_t started = sfn_emit(f, "ParallelStateStarted", NULL, NULL);
-        group g = {f, NULL, json_array_size(branches), NULL, 0, 0};
+        group g = {f, NULL, json_array_size(branches), NULL, 0, 0, 0};
         g.kids = calloc(g.n > 0 ? g.n : 1, sizeof(*g.kids));
         json_t *rec_list = json_array();
         (void)json_object_set_new(f->rec, "children", rec_list);
@@ -947,7 +1028,7 @@ static void map_attempt(sfn_frame *f, const char *name, json_t *st, json_t *raw,
         json_decref(eff);
         return;
     }
-    group g = {f, NULL, json_array_size(items), name, 0, 0};
+    group g = {f, NULL, json_array_size(items), name, 0, 0, 0};
     g.kids = calloc(g.n > 0 ? g.n : 1, sizeof(*g.kids));
     json_t **inputs = calloc(g.n > 0 ? g.n : 1, sizeof(json_t *));
     int bad = g.kids == NULL || inputs == NULL;
@@ -1084,12 +1165,6 @@ static void run_states(sfn_frame *f, const char *start_at, json_t *input, json_t
             runtime_error(f, out, msg);
             break;
         }
-        if (json_array_size(f->x->history) >= SFN_MAX_EVENTS) {
-            runtime_error(f, out,
-                          "The execution reached the maximum number of history events "
-                          "(25000).");
-            break;
-        }
         (void)json_object_set_new(f->rec, "state", json_string(name));
         (void)json_object_set(f->rec, "input", in);
         (void)json_object_del(f->rec, "children");
@@ -1157,11 +1232,16 @@ int sfn_exec_launch(sfn_exec *x)
     x->deadline = json_is_number(timeout) && json_number_value(timeout) > 0
                       ? emu_now() + emu_real_seconds(x->e, json_number_value(timeout))
                       : 0;
-    if (pthread_create(&x->thread, NULL, exec_main, x) != 0) {
+    pthread_attr_t attr;
+    sfn_thread_attr(&attr);
+    int rc = pthread_create(&x->thread, &attr, exec_main, x);
+    (void)pthread_attr_destroy(&attr);
+    if (rc != 0) {
         x->has_thread = false;
         x->finished = true;
         return -1;
     }
     x->has_thread = true;
+    atomic_fetch_add(&unjoined_exec_threads, 1);
     return 0;
 }

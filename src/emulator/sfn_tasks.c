@@ -215,6 +215,15 @@ static json_t *recase(json_t *v, bool up)
     return o;
 }
 
+/* A TimeoutSeconds or HeartbeatSeconds for the history, clamped into json_int_t's range
+ * first (AWS caps both at 99999999; a larger double would not fit the cast). */
+static json_t *seconds_json(double seconds)
+{
+    const double max = 99999999.0;
+    double v = seconds > 0 ? seconds : 0; /* also NaN */
+    return json_integer((json_int_t)(v < max ? v : max));
+}
+
 /* Epoch-second members turned into epoch milliseconds, as the Java SDK behind Step
  * Functions' optimized integrations serializes dates. */
 static void millis(json_t *o, const char *const *keys)
@@ -387,7 +396,7 @@ static void run_lambda_arn(attempt *a, json_t *eff, sfn_result *r)
     json_t *d = json_pack("{s:s, s:o, s:o}", "resource", a->res.arn, "input",
                           sfn_json_text_value(eff), "inputDetails", sfn_not_truncated());
     if (a->timeout_s > 0) {
-        (void)json_object_set_new(d, "timeoutInSeconds", json_integer((json_int_t)a->timeout_s));
+        (void)json_object_set_new(d, "timeoutInSeconds", seconds_json(a->timeout_s));
     }
     (void)sfn_emit(a->f, "LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", d);
     (void)sfn_emit(a->f, "LambdaFunctionStarted", NULL, NULL);
@@ -717,11 +726,10 @@ static void run_activity(attempt *a, json_t *eff, sfn_result *r)
                           sfn_not_truncated());
     free(input);
     if (a->timeout_s > 0) {
-        (void)json_object_set_new(d, "timeoutInSeconds", json_integer((json_int_t)a->timeout_s));
+        (void)json_object_set_new(d, "timeoutInSeconds", seconds_json(a->timeout_s));
     }
     if (a->heartbeat_s > 0) {
-        (void)json_object_set_new(d, "heartbeatInSeconds",
-                                  json_integer((json_int_t)a->heartbeat_s));
+        (void)json_object_set_new(d, "heartbeatInSeconds", seconds_json(a->heartbeat_s));
     }
     (void)sfn_emit(a->f, "ActivityScheduled", "activityScheduledEventDetails", d);
     if (a->token == NULL) {
@@ -794,11 +802,10 @@ static void run_service(attempt *a, json_t *eff, sfn_result *r)
     (void)json_object_set_new(d, "region", json_string(a->region));
     (void)json_object_set_new(d, "parameters", sfn_json_text_value(eff));
     if (a->timeout_s > 0) {
-        (void)json_object_set_new(d, "timeoutInSeconds", json_integer((json_int_t)a->timeout_s));
+        (void)json_object_set_new(d, "timeoutInSeconds", seconds_json(a->timeout_s));
     }
     if (a->heartbeat_s > 0) {
-        (void)json_object_set_new(d, "heartbeatInSeconds",
-                                  json_integer((json_int_t)a->heartbeat_s));
+        (void)json_object_set_new(d, "heartbeatInSeconds", seconds_json(a->heartbeat_s));
     }
     (void)sfn_emit(a->f, "TaskScheduled", "taskScheduledEventDetails", d);
     (void)sfn_emit(a->f, "TaskStarted", "taskStartedEventDetails", task_details(a));
