@@ -601,3 +601,31 @@ Test(emu_core, a_session_token_never_comes_back_in_a_signature_error)
     awsorch_sts_assumed_role_free(role);
     emu_harness_stop(&h);
 }
+
+Test(emu_core, sts_calls_retry_transient_failures_not_bad_requests)
+{
+    emu_harness h;
+    emu_harness_start(&h, "{\"faults\":[{\"service\":\"sts\",\"operation\":\"AssumeRole\","
+                          "\"type\":\"error\",\"status\":503,\"count\":2}]}");
+    static char ak[] = AK;
+    static char sk[] = SK;
+    awsorch_credentials base = {ak, sk, NULL, 0, "test"};
+    awsorch_sts_client *c = sts_client(&h, &base);
+    awsorch_sts_assume_role_input in = AWSORCH_STS_ASSUME_ROLE_INPUT_INIT;
+    in.role_arn = "arn:aws:iam::000000000000:role/etl";
+    in.role_session_name = "nightly";
+    awsorch_sts_assumed_role *role = NULL;
+    cr_expect_eq(awsorch_sts_assume_role(&role, c, &in), AWSORCH_OK, "%s",
+                 awsorch_error_last()->message);
+    cr_expect_eq(awsorch_error_last()->attempts, 3, "two 503s, then the role");
+    awsorch_sts_assumed_role_free(role);
+
+    role = NULL;
+    in.role_session_name = "no spaces allowed";
+    cr_expect_eq(awsorch_sts_assume_role(&role, c, &in), AWSORCH_E_SERVICE);
+    cr_expect_str_eq(awsorch_error_last()->service_code, "ValidationError");
+    cr_expect_eq(awsorch_error_last()->attempts, 1, "a bad request is not retried");
+    cr_expect_null(role);
+    awsorch_sts_client_free(c);
+    emu_harness_stop(&h);
+}

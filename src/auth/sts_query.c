@@ -1,11 +1,16 @@
 /* STS over the awsQuery protocol: form-encoded request, XML reply. */
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
+#include <openssl/rand.h>
 
 #include "auth_internal.h"
+#include "core/failure.h"
 #include "awsorch/sigv4.h"
 #include "core/xml.h"
 
@@ -88,9 +93,9 @@ static awsorch_status sts_error(const awsorch__fetch_resp *resp, const char *act
     return st;
 }
 
-awsorch_status awsorch__sts_call(const awsorch__sts_ctx *ctx, const char *action,
-                                 const awsorch__param *params, size_t n, xmlDoc **doc,
-                                 xmlNode **result)
+static awsorch_status sts_call_once(const awsorch__sts_ctx *ctx, const char *action,
+                                    const awsorch__param *params, size_t n, xmlDoc **doc,
+                                    xmlNode **result)
 {
     *doc = NULL;
     *result = NULL;
@@ -240,4 +245,48 @@ awsorch_status awsorch__sts_credentials(xmlNode *result, const char *source,
     awsorch__free_secret(token);
     free(exp);
     return st;
+}
+
+/* Waits a full-jitter backoff: up to base * 2^(attempt-1) seconds, capped at 20 s. */
+static void backoff(unsigned attempt, bool throttled)
+{
+    /* The standard mode's bases (2026 defaults): 50 ms transient, 1 s throttling. */
+    double cap = (throttled ? 1.0 : 0.05) * (double)(1u << (attempt < 10 ? attempt - 1 : 9));
+    if (cap > 20.0) {
+        cap = 20.0;
+    }
+    unsigned int r = 0;
+    if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1) {
+        r = UINT_MAX / 2;
+    }
+    double s = cap * ((double)r / 4294967296.0);
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    (void)nanosleep(&ts, NULL);
+}
+
+awsorch_status awsorch__sts_call(const awsorch__sts_ctx *ctx, const char *action,
+                                 const awsorch__param *params, size_t n, xmlDoc **doc,
+                                 xmlNode **result)
+{
+    /* The credential providers sit below the client and its retry strategy, so STS
+     * calls retry here, on the same classification, up to the configured attempts. */
+    unsigned max =
+        ctx->settings != NULL && ctx->settings->max_attempts > 0 ? ctx->settings->max_attempts : 3;
+    for (unsigned attempt = 1;; attempt++) {
+        awsorch_status st = sts_call_once(ctx, action, params, n, doc, result);
+        if (st == AWSORCH_OK) {
+            awsorch__error_set_attempts(attempt);
+            return st;
+        }
+        const awsorch_error *e = awsorch_error_last();
+        awsorch_status transport = st == AWSORCH_E_SERVICE ? AWSORCH_OK : st;
+        awsorch__failure f = awsorch__classify(transport, e->http_status,
+                                               e->service_code[0] != '\0' ? e->service_code : NULL);
+        bool retry = f == AWSORCH__TRANSIENT || f == AWSORCH__THROTTLE || f == AWSORCH__TIMEOUT;
+        if (!retry || attempt >= max) {
+            awsorch__error_set_attempts(attempt);
+            return st;
+        }
+        backoff(attempt, f == AWSORCH__THROTTLE);
+    }
 }

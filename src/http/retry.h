@@ -9,20 +9,7 @@
 #include <stdbool.h>
 
 #include "awsorch/core.h"
-
-/* What kind of failure an attempt ended in. */
-typedef enum awsorch__failure {
-    AWSORCH__OK = 0,
-    AWSORCH__TRANSIENT, /* 5xx, connection reset, RequestTimeout-class codes */
-    AWSORCH__THROTTLE,  /* 429 and the throttling error codes */
-    AWSORCH__TIMEOUT,   /* no reply in time */
-    AWSORCH__SKEW,      /* the clock is off: correct it and retry */
-    AWSORCH__FATAL      /* a retry cannot fix it */
-} awsorch__failure;
-
-/* Classifies an attempt's outcome: the transport status (AWSORCH_OK when a reply
- * came), the HTTP status and the service error code (NULL when none). */
-awsorch__failure awsorch__classify(awsorch_status transport, int http_status, const char *code);
+#include "core/failure.h"
 
 typedef double (*awsorch__random_fn)(void *userdata); /* uniform in [0, 1) */
 typedef double (*awsorch__clock_fn)(void *userdata);  /* monotonic seconds */
