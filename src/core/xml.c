@@ -197,3 +197,17 @@ char *awsorch__xml_text_at(xmlNode *node, const char *path)
     awsorch__xml_free(content);
     return copy;
 }
+
+void awsorch__xml_escape(awsorch_buf *out, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': (void)awsorch_buf_puts(out, "&amp;"); break;
+        case '<': (void)awsorch_buf_puts(out, "&lt;"); break;
+        case '>': (void)awsorch_buf_puts(out, "&gt;"); break;
+        case '"': (void)awsorch_buf_puts(out, "&quot;"); break;
+        case '\r': (void)awsorch_buf_puts(out, "&#xD;"); break;
+        default: (void)awsorch_buf_append(out, s, 1); break;
+        }
+    }
+}

@@ -40,4 +40,8 @@ xmlNode *awsorch__xml_child(xmlNode *node, const char *name);
  * ("Error/Code") below node, or NULL. */
 char *awsorch__xml_text_at(xmlNode *node, const char *path);
 
+/* Appends s to out as XML character data: & < > " escaped, and CR as &#xD; so a
+ * parser keeps it. Needs no libxml2. */
+void awsorch__xml_escape(awsorch_buf *out, const char *s);
+
 #endif

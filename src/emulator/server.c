@@ -19,6 +19,7 @@
 
 #include "awsorch/sigv4.h"
 #include "core/internal.h"
+#include "core/xml.h"
 #include "internal.h"
 #include "server.h"
 #include "sts_internal.h"
@@ -82,23 +83,6 @@ static void reply_clear(emu_http_reply *rep)
     rep->body_len = 0;
 }
 
-static char *xml_escape(const char *s)
-{
-    awsorch_buf b = AWSORCH_BUF_INIT;
-    for (const char *p = s; *p != '\0'; p++) {
-        switch (*p) {
-        case '<': (void)awsorch_buf_puts(&b, "&lt;"); break;
-        case '>': (void)awsorch_buf_puts(&b, "&gt;"); break;
-        case '&': (void)awsorch_buf_puts(&b, "&amp;"); break;
-        case '"': (void)awsorch_buf_puts(&b, "&quot;"); break;
-        case '\'': (void)awsorch_buf_puts(&b, "&apos;"); break;
-        default: (void)awsorch_buf_append(&b, p, 1);
-        }
-    }
-    (void)awsorch_buf_append(&b, "", 1);
-    return (char *)b.data;
-}
-
 /* Renders an error the way the route's protocol does on AWS. `extra` is raw XML
  * appended inside <Error> (S3's StringToSign and friends), or NULL. */
 static void render_error(outcome *o, const route *r, const char *method, int status,
@@ -133,13 +117,11 @@ static void render_error(outcome *o, const route *r, const char *method, int sta
         if (strcmp(method, "HEAD") == 0) {
             break; /* S3 answers HEAD errors with the status alone */
         }
-        char *c = xml_escape(code);
-        char *m = xml_escape(message);
         awsorch_buf b = AWSORCH_BUF_INIT;
         (void)awsorch_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>");
-        (void)awsorch_buf_puts(&b, c);
+        awsorch__xml_escape(&b, code);
         (void)awsorch_buf_puts(&b, "</Code><Message>");
-        (void)awsorch_buf_puts(&b, m);
+        awsorch__xml_escape(&b, message);
         (void)awsorch_buf_puts(&b, "</Message>");
         if (extra != NULL) {
             (void)awsorch_buf_puts(&b, extra);
@@ -149,29 +131,23 @@ static void render_error(outcome *o, const route *r, const char *method, int sta
         (void)awsorch_buf_puts(&b, "</RequestId><HostId>awsorch-emulator</HostId></Error>");
         (void)awsorch_buf_append(&b, "", 1);
         emu_reply_take(&o->rep, (char *)b.data);
-        free(c);
-        free(m);
         emu_reply_header(&o->rep, "Content-Type", "application/xml");
         break;
     }
     case P_QUERY: {
-        char *c = xml_escape(code);
-        char *m = xml_escape(message);
         awsorch_buf b = AWSORCH_BUF_INIT;
         (void)awsorch_buf_puts(&b, "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/"
                                    "2011-06-15/\">\n  <Error>\n    <Type>");
         (void)awsorch_buf_puts(&b, status >= 500 ? "Receiver" : "Sender");
         (void)awsorch_buf_puts(&b, "</Type>\n    <Code>");
-        (void)awsorch_buf_puts(&b, c);
+        awsorch__xml_escape(&b, code);
         (void)awsorch_buf_puts(&b, "</Code>\n    <Message>");
-        (void)awsorch_buf_puts(&b, m);
+        awsorch__xml_escape(&b, message);
         (void)awsorch_buf_puts(&b, "</Message>\n  </Error>\n  <RequestId>");
         (void)awsorch_buf_puts(&b, request_id);
         (void)awsorch_buf_puts(&b, "</RequestId>\n</ErrorResponse>\n");
         (void)awsorch_buf_append(&b, "", 1);
         emu_reply_take(&o->rep, (char *)b.data);
-        free(c);
-        free(m);
         emu_reply_header(&o->rep, "Content-Type", "text/xml");
         break;
     }
@@ -609,6 +585,33 @@ static char *redacted(const char *text, size_t len)
     return (char *)b.data;
 }
 
+/* The elements S3 adds to a SignatureDoesNotMatch error, session token redacted:
+ * the key, the string to sign, the signature sent and (SigV4) the canonical request. */
+static char *mismatch_details(const char *access_key, const char *string_to_sign,
+                              size_t string_to_sign_len, const char *signature,
+                              const char *canonical, size_t canonical_len)
+{
+    awsorch_buf x = AWSORCH_BUF_INIT;
+    char *safe = redacted(string_to_sign, string_to_sign_len);
+    (void)awsorch_buf_puts(&x, "<AWSAccessKeyId>");
+    awsorch__xml_escape(&x, access_key);
+    (void)awsorch_buf_puts(&x, "</AWSAccessKeyId><StringToSign>");
+    awsorch__xml_escape(&x, safe != NULL ? safe : "");
+    (void)awsorch_buf_puts(&x, "</StringToSign><SignatureProvided>");
+    awsorch__xml_escape(&x, signature);
+    (void)awsorch_buf_puts(&x, "</SignatureProvided>");
+    free(safe);
+    if (canonical != NULL) {
+        char *creq = redacted(canonical, canonical_len);
+        (void)awsorch_buf_puts(&x, "<CanonicalRequest>");
+        awsorch__xml_escape(&x, creq != NULL ? creq : "");
+        (void)awsorch_buf_puts(&x, "</CanonicalRequest>");
+        free(creq);
+    }
+    (void)awsorch_buf_append(&x, "", 1);
+    return (char *)x.data;
+}
+
 typedef struct auth_failure {
     int status;
     char code[64];
@@ -890,24 +893,8 @@ static int verify_sigv2(emu_server *s, const emu_http_request *req, const auth_i
             rc = auth_fail(f, 403, "SignatureDoesNotMatch",
                            "The request signature we calculated does not match the signature "
                            "you provided. Check your key and signing method.");
-            awsorch_buf x = AWSORCH_BUF_INIT;
-            char *ak = xml_escape(a->access_key);
-            char *safe = redacted(tosign, strlen(tosign));
-            char *e1 = safe != NULL ? xml_escape(safe) : NULL;
-            free(safe);
-            char *e2 = xml_escape(a->signature);
-            (void)awsorch_buf_puts(&x, "<AWSAccessKeyId>");
-            (void)awsorch_buf_puts(&x, ak != NULL ? ak : "");
-            (void)awsorch_buf_puts(&x, "</AWSAccessKeyId><StringToSign>");
-            (void)awsorch_buf_puts(&x, e1 != NULL ? e1 : "");
-            (void)awsorch_buf_puts(&x, "</StringToSign><SignatureProvided>");
-            (void)awsorch_buf_puts(&x, e2 != NULL ? e2 : "");
-            (void)awsorch_buf_puts(&x, "</SignatureProvided>");
-            (void)awsorch_buf_append(&x, "", 1);
-            f->extra = (char *)x.data;
-            free(ak);
-            free(e1);
-            free(e2);
+            f->extra =
+                mismatch_details(a->access_key, tosign, strlen(tosign), a->signature, NULL, 0);
         }
     }
     free(tosign);
@@ -1108,28 +1095,9 @@ static int verify(emu_server *s, const route *r, const emu_http_request *req, co
                                "method. Consult the service documentation for details.";
             if (s3) {
                 rc = auth_fail(f, 403, "SignatureDoesNotMatch", "%s", base);
-                awsorch_buf x = AWSORCH_BUF_INIT;
-                char *ak = xml_escape(a->access_key);
-                char *tosign = strndup(out.string_to_sign.ptr, out.string_to_sign.len);
-                char *creq = redacted(out.canonical_request.ptr, out.canonical_request.len);
-                char *e1 = tosign != NULL ? xml_escape(tosign) : NULL;
-                char *e2 = creq != NULL ? xml_escape(creq) : NULL;
-                (void)awsorch_buf_puts(&x, "<AWSAccessKeyId>");
-                (void)awsorch_buf_puts(&x, ak);
-                (void)awsorch_buf_puts(&x, "</AWSAccessKeyId><StringToSign>");
-                (void)awsorch_buf_puts(&x, e1 != NULL ? e1 : "");
-                (void)awsorch_buf_puts(&x, "</StringToSign><SignatureProvided>");
-                (void)awsorch_buf_puts(&x, a->signature);
-                (void)awsorch_buf_puts(&x, "</SignatureProvided><CanonicalRequest>");
-                (void)awsorch_buf_puts(&x, e2 != NULL ? e2 : "");
-                (void)awsorch_buf_puts(&x, "</CanonicalRequest>");
-                (void)awsorch_buf_append(&x, "", 1);
-                f->extra = (char *)x.data;
-                free(ak);
-                free(tosign);
-                free(creq);
-                free(e1);
-                free(e2);
+                f->extra = mismatch_details(a->access_key, out.string_to_sign.ptr,
+                                            out.string_to_sign.len, a->signature,
+                                            out.canonical_request.ptr, out.canonical_request.len);
             } else {
                 char *creq = redacted(out.canonical_request.ptr, out.canonical_request.len);
                 rc = auth_fail(f, 403,

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "core/xml.h"
 #include "emu.h"
 #include "sts_internal.h"
 
@@ -78,25 +79,13 @@ void emu_sts_free(emu *e)
 
 /* ---- replies ----------------------------------------------------------------------------- */
 
-static void put_escaped(awsorch_buf *b, const char *s)
-{
-    for (const char *p = s; *p != '\0'; p++) {
-        const char *rep = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;" : NULL;
-        if (rep != NULL) {
-            (void)awsorch_buf_puts(b, rep);
-        } else {
-            (void)awsorch_buf_append(b, p, 1);
-        }
-    }
-}
-
 static void element(awsorch_buf *b, const char *indent, const char *name, const char *value)
 {
     (void)awsorch_buf_puts(b, indent);
     (void)awsorch_buf_puts(b, "<");
     (void)awsorch_buf_puts(b, name);
     (void)awsorch_buf_puts(b, ">");
-    put_escaped(b, value);
+    awsorch__xml_escape(b, value);
     (void)awsorch_buf_puts(b, "</");
     (void)awsorch_buf_puts(b, name);
     (void)awsorch_buf_puts(b, ">\n");

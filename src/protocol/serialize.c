@@ -12,6 +12,7 @@
 
 #include "awsorch/model.h"
 #include "core/internal.h"
+#include "core/xml.h"
 #include "protocol.h"
 
 /* ---- validation ---------------------------------------------------------------- */
@@ -291,20 +292,6 @@ static json_t *to_wire_json(const json_t *v, const awsorch_shape *s, bool body_o
 
 /* ---- XML bodies ----------------------------------------------------------------- */
 
-static void xml_escape(awsorch_buf *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': (void)awsorch_buf_puts(out, "&amp;"); break;
-        case '<': (void)awsorch_buf_puts(out, "&lt;"); break;
-        case '>': (void)awsorch_buf_puts(out, "&gt;"); break;
-        case '"': (void)awsorch_buf_puts(out, "&quot;"); break;
-        case '\r': (void)awsorch_buf_puts(out, "&#xD;"); break;
-        default: (void)awsorch_buf_append(out, s, 1); break;
-        }
-    }
-}
-
 static void to_xml(awsorch_buf *out, const char *name, const json_t *v, const awsorch_shape *s,
                    unsigned flags);
 
@@ -352,7 +339,7 @@ static void to_xml(awsorch_buf *out, const char *name, const json_t *v, const aw
         json_object_foreach((json_t *)v, key, e)
         {
             (void)awsorch_buf_puts(out, "<entry><key>");
-            xml_escape(out, key);
+            awsorch__xml_escape(out, key);
             (void)awsorch_buf_puts(out, "</key>");
             to_xml(out, "value", e, s->element, 0);
             (void)awsorch_buf_puts(out, "</entry>");
@@ -360,7 +347,7 @@ static void to_xml(awsorch_buf *out, const char *name, const json_t *v, const aw
     } else {
         awsorch_buf text = AWSORCH_BUF_INIT;
         scalar_text(v, s, TS_ISO, &text);
-        xml_escape(out, text.data ? text.data : "");
+        awsorch__xml_escape(out, text.data ? text.data : "");
         awsorch_buf_free(&text);
     }
     (void)awsorch_buf_puts(out, "</");
