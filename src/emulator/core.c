@@ -102,28 +102,40 @@ char *emu_uri_decode(const char *src, size_t len, bool form)
     return out;
 }
 
+bool emu_query_next(const char **cursor, emu_query_param *out)
+{
+    const char *p = *cursor;
+    while (p != NULL && *p != '\0') {
+        const char *end = strchr(p, '&');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        *cursor = end != NULL ? end + 1 : p + len;
+        if (len > 0) {
+            const char *eq = memchr(p, '=', len);
+            out->text = p;
+            out->len = len;
+            out->name_len = eq != NULL ? (size_t)(eq - p) : len;
+            out->has_value = eq != NULL;
+            return true;
+        }
+        p = *cursor;
+    }
+    return false;
+}
+
 char *emu_query_get(const char *query, const char *key)
 {
-    if (query == NULL) {
-        return NULL;
-    }
     size_t klen = strlen(key);
-    const char *p = query;
-    while (*p != '\0') {
-        const char *end = strchr(p, '&');
-        size_t n = end != NULL ? (size_t)(end - p) : strlen(p);
-        const char *eq = memchr(p, '=', n);
-        size_t name_len = eq != NULL ? (size_t)(eq - p) : n;
-        char *name = emu_uri_decode(p, name_len, true);
+    const char *cursor = query;
+    emu_query_param q;
+    while (emu_query_next(&cursor, &q)) {
+        char *name = emu_uri_decode(q.text, q.name_len, true);
         bool hit = name != NULL && strlen(name) == klen && memcmp(name, key, klen) == 0;
         free(name);
         if (hit) {
-            return eq != NULL ? emu_uri_decode(eq + 1, n - name_len - 1, true) : strdup("");
+            return q.has_value
+                       ? emu_uri_decode(q.text + q.name_len + 1, q.len - q.name_len - 1, true)
+                       : strdup("");
         }
-        if (end == NULL) {
-            break;
-        }
-        p = end + 1;
     }
     return NULL;
 }

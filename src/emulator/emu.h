@@ -100,6 +100,17 @@ typedef int (*emu_http_fn)(emu *e, const emu_call *call, const emu_http_request 
 const char *emu_header_get(const emu_http_request *req, const char *name);
 /* A query parameter's decoded value (malloc'd), or NULL when absent. */
 char *emu_query_get(const char *query, const char *key);
+
+/* One parameter of a query string as sent (still percent-encoded). */
+typedef struct emu_query_param {
+    const char *text; /* "name=value" or "name" */
+    size_t len;
+    size_t name_len;
+    bool has_value; /* there was a '=' */
+} emu_query_param;
+
+/* Steps *cursor (start: the query) to its next non-empty parameter; false at the end. */
+bool emu_query_next(const char **cursor, emu_query_param *out);
 /* Percent-decodes src (len bytes) into a new string; '+' stays '+' unless form is true. */
 char *emu_uri_decode(const char *src, size_t len, bool form);
 

@@ -324,14 +324,12 @@ static bool valid_utf8(const char *s)
 static bool has_param(const char *query, const char *name)
 {
     size_t nl = strlen(name);
-    const char *p = query;
-    while (p != NULL && *p != '\0') {
-        const char *end = strchr(p, '&');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len >= nl && strncmp(p, name, nl) == 0 && (len == nl || p[nl] == '=')) {
+    const char *cursor = query;
+    emu_query_param q;
+    while (emu_query_next(&cursor, &q)) {
+        if (q.name_len == nl && strncmp(q.text, name, nl) == 0) {
             return true;
         }
-        p = end ? end + 1 : NULL;
     }
     return false;
 }

@@ -523,30 +523,25 @@ static const char *config_secret(const emu *e, const char *ak)
 /* The query as sent without the presigning parameters (the signer adds them back). */
 static char *strip_presign(const char *query)
 {
+    static const char *const drop[] = {
+        "X-Amz-Algorithm=",     "X-Amz-Credential=", "X-Amz-Date=",          "X-Amz-Expires=",
+        "X-Amz-SignedHeaders=", "X-Amz-Signature=",  "X-Amz-Security-Token="};
     awsorch_buf b = AWSORCH_BUF_INIT;
-    const char *p = query;
-    while (*p != '\0') {
-        const char *end = strchr(p, '&');
-        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-        static const char *const drop[] = {
-            "X-Amz-Algorithm=",     "X-Amz-Credential=", "X-Amz-Date=",          "X-Amz-Expires=",
-            "X-Amz-SignedHeaders=", "X-Amz-Signature=",  "X-Amz-Security-Token="};
+    const char *cursor = query;
+    emu_query_param q;
+    while (emu_query_next(&cursor, &q)) {
         bool skip = false;
         for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++) {
-            if (strncmp(p, drop[i], strlen(drop[i])) == 0) {
+            if (strncmp(q.text, drop[i], strlen(drop[i])) == 0) {
                 skip = true;
             }
         }
-        if (!skip && len > 0) {
+        if (!skip) {
             if (b.len > 0) {
                 (void)awsorch_buf_append(&b, "&", 1);
             }
-            (void)awsorch_buf_append(&b, p, len);
+            (void)awsorch_buf_append(&b, q.text, q.len);
         }
-        if (end == NULL) {
-            break;
-        }
-        p = end + 1;
     }
     (void)awsorch_buf_append(&b, "", 1);
     return (char *)b.data;
@@ -702,25 +697,18 @@ static int sigv2_pair_cmp(const void *x, const void *y)
 static size_t sigv2_query_pairs(const char *query, sigv2_pair *out, size_t max)
 {
     size_t n = 0;
-    const char *p = query != NULL ? query : "";
-    while (*p != '\0' && n < max) {
-        const char *end = strchr(p, '&');
-        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-        const char *eq = memchr(p, '=', len);
-        size_t name_len = eq != NULL ? (size_t)(eq - p) : len;
-        if (len > 0) {
-            out[n].name = emu_uri_decode(p, name_len, true);
-            out[n].value = eq != NULL ? emu_uri_decode(eq + 1, len - name_len - 1, true) : NULL;
-            if (out[n].name != NULL) {
-                n++;
-            } else {
-                free(out[n].value);
-            }
+    const char *cursor = query;
+    emu_query_param q;
+    while (n < max && emu_query_next(&cursor, &q)) {
+        out[n].name = emu_uri_decode(q.text, q.name_len, true);
+        out[n].value = q.has_value
+                           ? emu_uri_decode(q.text + q.name_len + 1, q.len - q.name_len - 1, true)
+                           : NULL;
+        if (out[n].name != NULL) {
+            n++;
+        } else {
+            free(out[n].value);
         }
-        if (end == NULL) {
-            break;
-        }
-        p = end + 1;
     }
     return n;
 }
