@@ -247,14 +247,10 @@ awsorch_status awsorch__sts_credentials(xmlNode *result, const char *source,
     return st;
 }
 
-/* Waits a full-jitter backoff: up to base * 2^(attempt-1) seconds, capped at 20 s. */
-static void backoff(unsigned attempt, bool throttled)
+/* Waits a full-jitter backoff, as the client's standard retry mode does. */
+static void backoff(unsigned attempt, awsorch__failure failure)
 {
-    /* The standard mode's bases (2026 defaults): 50 ms transient, 1 s throttling. */
-    double cap = (throttled ? 1.0 : 0.05) * (double)(1u << (attempt < 10 ? attempt - 1 : 9));
-    if (cap > 20.0) {
-        cap = 20.0;
-    }
+    double cap = awsorch__backoff_cap(awsorch__new_retries_2026(), failure, attempt);
     unsigned int r = 0;
     if (RAND_bytes((unsigned char *)&r, sizeof(r)) != 1) {
         r = UINT_MAX / 2;
@@ -287,6 +283,6 @@ awsorch_status awsorch__sts_call(const awsorch__sts_ctx *ctx, const char *action
             awsorch__error_set_attempts(attempt);
             return st;
         }
-        backoff(attempt, f == AWSORCH__THROTTLE);
+        backoff(attempt, f);
     }
 }

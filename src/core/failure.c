@@ -1,8 +1,13 @@
 /* The SDKs' lists of throttling, transient and clock-skew errors. */
+#include <math.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "failure.h"
+#include "internal.h"
+
+#define MAX_BACKOFF_S 20.0
 
 static bool code_in(const char *code, const char *const *list, size_t n)
 {
@@ -61,4 +66,17 @@ awsorch__failure awsorch__classify(awsorch_status transport, int http_status, co
         return AWSORCH__TRANSIENT;
     }
     return AWSORCH__FATAL;
+}
+
+bool awsorch__new_retries_2026(void)
+{
+    const char *v = awsorch__env("AWS_NEW_RETRIES_2026");
+    return v == NULL || strcasecmp(v, "false") != 0;
+}
+
+double awsorch__backoff_cap(bool new_2026, awsorch__failure failure, unsigned attempt)
+{
+    double base = (new_2026 && failure != AWSORCH__THROTTLE) ? 0.05 : 1.0;
+    double cap = base * ldexp(1.0, (int)(attempt > 0 ? attempt - 1 : 0));
+    return cap < MAX_BACKOFF_S ? cap : MAX_BACKOFF_S;
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <curl/curl.h>
@@ -136,10 +135,9 @@ awsorch_status awsorch_client_new(awsorch_client **out, const awsorch_service *s
         c->read_timeout_ms = o->read_timeout_ms > 0 ? o->read_timeout_ms : 60000;
         c->no_sign = o->no_sign_request;
         c->no_verify_ssl = o->no_verify_ssl;
-        const char *new_retries = awsorch__env("AWS_NEW_RETRIES_2026");
         awsorch__retry_config rc = {c->settings->max_attempts,
                                     strcmp(c->settings->retry_mode, "adaptive") == 0,
-                                    new_retries == NULL || strcasecmp(new_retries, "false") != 0};
+                                    awsorch__new_retries_2026()};
         awsorch__retry_init(&c->retry, rc, NULL, NULL, NULL);
         st = awsorch_sigv4_key_cache_new(&c->key_cache);
         (void)snprintf(c->user_agent, sizeof(c->user_agent),

@@ -10,7 +10,6 @@
 /* The quota every SDK starts with and never exceeds. */
 #define QUOTA_MAX 500
 #define NO_RETRY_INCREMENT 1
-#define MAX_BACKOFF_S 20.0
 /* x-amz-retry-after may lengthen a backoff by at most this much. */
 #define RETRY_AFTER_MAX_EXTRA_S 5.0
 
@@ -64,10 +63,7 @@ void awsorch__retry_clean_up(awsorch__retry_strategy *s)
 double awsorch__retry_backoff_cap(const awsorch__retry_config *cfg, awsorch__failure failure,
                                   unsigned attempt)
 {
-    /* 2026: 50 ms for transient errors, 1 s for throttling; before: 1 s for all. */
-    double base = (cfg->new_2026 && failure != AWSORCH__THROTTLE) ? 0.05 : 1.0;
-    double cap = base * ldexp(1.0, (int)(attempt > 0 ? attempt - 1 : 0));
-    return cap < MAX_BACKOFF_S ? cap : MAX_BACKOFF_S;
+    return awsorch__backoff_cap(cfg->new_2026, failure, attempt);
 }
 
 static int retry_cost(const awsorch__retry_config *cfg, awsorch__failure failure)
