@@ -1856,28 +1856,7 @@ static json_t *fn_base64_encode(const ieval *ev, const iarg *call, json_t **v, s
         return ifail(ev, "The input of the function 'States.Base64Encode' is longer than 10000 "
                          "characters");
     }
-    sbuf b = {0};
-    for (size_t i = 0; i < len; i += 3) {
-        unsigned int x = (unsigned int)s[i] << 16;
-        if (i + 1 < len) {
-            x |= (unsigned int)s[i + 1] << 8;
-        }
-        if (i + 2 < len) {
-            x |= s[i + 2];
-        }
-        sb_addc(&b, b64_alphabet[(x >> 18) & 63]);
-        sb_addc(&b, b64_alphabet[(x >> 12) & 63]);
-        char third = '=', fourth = '=';
-        if (i + 1 < len) {
-            third = b64_alphabet[(x >> 6) & 63];
-        }
-        if (i + 2 < len) {
-            fourth = b64_alphabet[x & 63];
-        }
-        sb_addc(&b, third);
-        sb_addc(&b, fourth);
-    }
-    char *text = sb_take(&b);
+    char *text = emu_base64_encode(s, len);
     json_t *out = text != NULL ? json_string(text) : NULL;
     free(text);
     return out;

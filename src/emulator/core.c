@@ -1,6 +1,7 @@
 /* The emulator's shared helpers: errors, replies, request parsing, time, ids,
  * config lookup and in-process calls between services. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "core/internal.h"
@@ -205,6 +207,18 @@ void emu_hex_id(char *out, size_t n)
         }
     }
     out[n] = '\0';
+}
+
+char *emu_base64_encode(const void *data, size_t n)
+{
+    if (n > INT_MAX / 2) {
+        return NULL;
+    }
+    char *out = malloc(4 * ((n + 2) / 3) + 1);
+    if (out != NULL) {
+        (void)EVP_EncodeBlock((unsigned char *)out, data, (int)n);
+    }
+    return out;
 }
 
 void emu_iso8601(double t, char out[32])

@@ -135,6 +135,8 @@ bool emu_stopping(const emu *e);
 void emu_uuid(char out[37]);
 /* A random id of n hex characters into out[n + 1]. */
 void emu_hex_id(char *out, size_t n);
+/* Standard padded base64 of n bytes (malloc'd), or NULL when out of memory. */
+char *emu_base64_encode(const void *data, size_t n);
 /* ISO 8601 with milliseconds ("2026-12-03T16:48:45.123Z") into out[32]. */
 void emu_iso8601(double t, char out[32]);
 

@@ -96,31 +96,6 @@ static void sb_add(strbuf *b, const char *s)
     b->n += len;
 }
 
-static char *base64(const unsigned char *p, size_t n)
-{
-    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = malloc((n + 2) / 3 * 4 + 1);
-    if (!out)
-        return NULL;
-    size_t o = 0, i = 0;
-    for (; i + 2 < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-        out[o++] = tbl[v >> 18 & 63];
-        out[o++] = tbl[v >> 12 & 63];
-        out[o++] = tbl[v >> 6 & 63];
-        out[o++] = tbl[v & 63];
-    }
-    if (i < n) {
-        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0);
-        out[o++] = tbl[v >> 18 & 63];
-        out[o++] = tbl[v >> 12 & 63];
-        out[o++] = (char)(i + 1 < n ? tbl[v >> 6 & 63] : '=');
-        out[o++] = '=';
-    }
-    out[o] = '\0';
-    return out;
-}
-
 static const char *region_of(const emu_call *call)
 {
     return call && call->region && *call->region ? call->region : "us-east-1";
@@ -207,7 +182,7 @@ static void fresh_sha(char out[48])
             (unsigned)(hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10);
         raw[i] = (unsigned char)(hi << 4 | lo);
     }
-    char *b = base64(raw, sizeof raw);
+    char *b = emu_base64_encode(raw, sizeof raw);
     (void)snprintf(out, 48, "%s", b ? b : "");
     free(b);
 }
@@ -901,7 +876,7 @@ static int invoke(emu *e, const emu_call *call, lambda_state *s, const char *id,
     if (tail && text) {
         size_t len = strlen(text);
         size_t from = len > TAIL_BYTES ? len - TAIL_BYTES : 0;
-        char *b64 = base64((const unsigned char *)text + from, len - from);
+        char *b64 = emu_base64_encode(text + from, len - from);
         if (b64)
             emu_reply_header(rep, "X-Amz-Log-Result", b64);
         free(b64);

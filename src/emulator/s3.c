@@ -221,18 +221,6 @@ static bool digest(const EVP_MD *md, const void *d, size_t n, unsigned char *out
     return EVP_Digest(n ? d : "", n, out, &olen, md, NULL) == 1;
 }
 
-static char *b64_encode(const unsigned char *d, size_t n)
-{
-    if (n > INT_MAX / 2) {
-        return NULL;
-    }
-    char *o = malloc(4 * ((n + 2) / 3) + 1);
-    if (o != NULL) {
-        (void)EVP_EncodeBlock((unsigned char *)o, d, (int)n);
-    }
-    return o;
-}
-
 /* Strict base64 (padded); NULL when s is not base64. */
 static unsigned char *b64_decode(const char *s, size_t *out_len)
 {
@@ -1206,7 +1194,7 @@ static int prepare_body(s3_ctx *c)
         bool same = memcmp(want, c->md5, 16) == 0;
         free(want);
         if (!same) {
-            char *calc = b64_encode(c->md5, 16);
+            char *calc = emu_base64_encode(c->md5, 16);
             fail(c, 400, "BadDigest",
                  "The Content-MD5 you specified did not match what we "
                  "received.");
@@ -1456,7 +1444,7 @@ static int op_list_buckets(s3_ctx *c)
         xw_close(&x);
         xw_owner(&x, "Owner");
         if (more && last != NULL) {
-            char *next = b64_encode((const unsigned char *)last, strlen(last));
+            char *next = emu_base64_encode(last, strlen(last));
             xw_text(&x, "ContinuationToken", next);
             free(next);
         }
@@ -1729,7 +1717,7 @@ static int list_common(s3_ctx *c, const s3_bucket *b, bool v2)
             xw_text(&x, "ContinuationToken", token);
         }
         if (l.truncated && l.next != NULL) {
-            char *next = b64_encode((const unsigned char *)l.next, strlen(l.next));
+            char *next = emu_base64_encode(l.next, strlen(l.next));
             xw_text(&x, "NextContinuationToken", next);
             free(next);
         }
