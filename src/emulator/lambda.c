@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "emu.h"
 #include "lambda.h"
 
@@ -173,14 +175,9 @@ static void fn_free(lambda_fn *f)
 
 static void fresh_sha(char out[48])
 {
-    char hex[65];
     unsigned char raw[32];
-    emu_hex_id(hex, 64);
-    for (size_t i = 0; i < 32; i++) {
-        unsigned hi = (unsigned)(hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10);
-        unsigned lo =
-            (unsigned)(hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10);
-        raw[i] = (unsigned char)(hi << 4 | lo);
+    if (RAND_bytes(raw, sizeof raw) != 1) {
+        memset(raw, 0, sizeof raw);
     }
     char *b = emu_base64_encode(raw, sizeof raw);
     (void)snprintf(out, 48, "%s", b ? b : "");

@@ -205,16 +205,6 @@ static void hdr(s3_ctx *c, const char *name, const char *value)
     }
 }
 
-static void hex(const unsigned char *d, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[d[i] >> 4];
-        out[2 * i + 1] = digits[d[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 static bool digest(const EVP_MD *md, const void *d, size_t n, unsigned char *out)
 {
     unsigned int olen = 0;
@@ -951,7 +941,7 @@ static s3_object *obj_new(const char *key, unsigned char *data, size_t len, s3_a
         free(o);
         return NULL;
     }
-    hex(md5, 16, o->etag);
+    (void)awsorch_hex_encode(md5, 16, o->etag, sizeof(o->etag));
     o->data = data;
     o->len = len;
     o->mtime = floor(emu_now());
@@ -1164,7 +1154,7 @@ static int prepare_body(s3_ctx *c)
         if (!digest(EVP_sha256(), c->body, c->body_len, d)) {
             return internal(c);
         }
-        hex(d, 32, got);
+        (void)awsorch_hex_encode(d, 32, got, sizeof(got));
         if (strcasecmp(got, sha) != 0) {
             fail(c, 400, "XAmzContentSHA256Mismatch",
                  "The provided 'x-amz-content-sha256' header does not match what was computed.");
@@ -2319,7 +2309,7 @@ static s3_part *part_store(s3_upload *u, int number, unsigned char *data, size_t
     p->len = len;
     p->mtime = floor(emu_now());
     (void)digest(EVP_md5(), data, len, p->md5);
-    hex(p->md5, 16, p->etag);
+    (void)awsorch_hex_encode(p->md5, 16, p->etag, sizeof(p->etag));
     return p;
 }
 
@@ -2563,7 +2553,7 @@ static int op_complete_upload(s3_ctx *c, s3_bucket *b)
             unsigned char d[16];
             char h[33];
             (void)digest(EVP_md5(), md5s, 16 * n, d);
-            hex(d, 16, h);
+            (void)awsorch_hex_encode(d, 16, h, sizeof(h));
             (void)snprintf(o->etag, sizeof(o->etag), "%.32s-%u", h, (unsigned)n);
         }
     }
