@@ -241,31 +241,38 @@ Test(emu_core, an_unknown_target_is_an_unknown_operation)
     emu_harness_stop(&h);
 }
 
+/* An STS client on the emulator; NULL credentials: the built-in key pair. */
 static awsorch_sts_client *sts_client(const emu_harness *h, const awsorch_credentials *creds)
 {
+    static char ak[] = AK;
+    static char sk[] = SK;
+    const awsorch_credentials builtin = {ak, sk, NULL, 0, "test"};
     awsorch_client_options opts = AWSORCH_CLIENT_OPTIONS_INIT;
     opts.region = "us-east-1";
     opts.endpoint_url = h->endpoint;
-    opts.credentials = creds;
+    opts.credentials = creds != NULL ? creds : &builtin;
     awsorch_sts_client *c = NULL;
     cr_assert_eq(awsorch_sts_client_new(&c, &opts), AWSORCH_OK);
     return c;
+}
+
+/* AssumeRole of the role "etl" for the session "nightly". */
+static awsorch_status assume_etl_role(awsorch_sts_client *c, awsorch_sts_assumed_role **role)
+{
+    awsorch_sts_assume_role_input in = AWSORCH_STS_ASSUME_ROLE_INPUT_INIT;
+    in.role_arn = "arn:aws:iam::000000000000:role/etl";
+    in.role_session_name = "nightly";
+    *role = NULL;
+    return awsorch_sts_assume_role(role, c, &in);
 }
 
 Test(emu_core, assumed_role_keys_work_until_their_token_is_wrong)
 {
     emu_harness h;
     emu_harness_start(&h, NULL);
-    static char ak[] = AK;
-    static char sk[] = SK;
-    awsorch_credentials base = {ak, sk, NULL, 0, "test"};
-    awsorch_sts_client *c = sts_client(&h, &base);
-    awsorch_sts_assume_role_input in = AWSORCH_STS_ASSUME_ROLE_INPUT_INIT;
-    in.role_arn = "arn:aws:iam::000000000000:role/etl";
-    in.role_session_name = "nightly";
+    awsorch_sts_client *c = sts_client(&h, NULL);
     awsorch_sts_assumed_role *role = NULL;
-    cr_assert_eq(awsorch_sts_assume_role(&role, c, &in), AWSORCH_OK, "%s",
-                 awsorch_error_last()->message);
+    cr_assert_eq(assume_etl_role(c, &role), AWSORCH_OK, "%s", awsorch_error_last()->message);
     awsorch_credentials *temp = role->credentials;
     cr_expect_str_eq(role->arn, "arn:aws:sts::000000000000:assumed-role/etl/nightly");
     cr_expect(strncmp(temp->access_key_id, "ASIA", 4) == 0);
@@ -577,15 +584,9 @@ Test(emu_core, a_session_token_never_comes_back_in_a_signature_error)
 {
     emu_harness h;
     emu_harness_start(&h, NULL);
-    static char ak[] = AK;
-    static char sk[] = SK;
-    awsorch_credentials base = {ak, sk, NULL, 0, "test"};
-    awsorch_sts_client *c = sts_client(&h, &base);
-    awsorch_sts_assume_role_input in = AWSORCH_STS_ASSUME_ROLE_INPUT_INIT;
-    in.role_arn = "arn:aws:iam::000000000000:role/etl";
-    in.role_session_name = "nightly";
+    awsorch_sts_client *c = sts_client(&h, NULL);
     awsorch_sts_assumed_role *role = NULL;
-    cr_assert_eq(awsorch_sts_assume_role(&role, c, &in), AWSORCH_OK);
+    cr_assert_eq(assume_etl_role(c, &role), AWSORCH_OK);
     awsorch_sts_client_free(c);
     const awsorch_credentials *temp = role->credentials;
     awsorch_buf out = AWSORCH_BUF_INIT;
@@ -607,22 +608,17 @@ Test(emu_core, sts_calls_retry_transient_failures_not_bad_requests)
     emu_harness h;
     emu_harness_start(&h, "{\"faults\":[{\"service\":\"sts\",\"operation\":\"AssumeRole\","
                           "\"type\":\"error\",\"status\":503,\"count\":2}]}");
-    static char ak[] = AK;
-    static char sk[] = SK;
-    awsorch_credentials base = {ak, sk, NULL, 0, "test"};
-    awsorch_sts_client *c = sts_client(&h, &base);
-    awsorch_sts_assume_role_input in = AWSORCH_STS_ASSUME_ROLE_INPUT_INIT;
-    in.role_arn = "arn:aws:iam::000000000000:role/etl";
-    in.role_session_name = "nightly";
+    awsorch_sts_client *c = sts_client(&h, NULL);
     awsorch_sts_assumed_role *role = NULL;
-    cr_expect_eq(awsorch_sts_assume_role(&role, c, &in), AWSORCH_OK, "%s",
-                 awsorch_error_last()->message);
+    cr_expect_eq(assume_etl_role(c, &role), AWSORCH_OK, "%s", awsorch_error_last()->message);
     cr_expect_eq(awsorch_error_last()->attempts, 3, "two 503s, then the role");
     awsorch_sts_assumed_role_free(role);
 
     role = NULL;
-    in.role_session_name = "no spaces allowed";
-    cr_expect_eq(awsorch_sts_assume_role(&role, c, &in), AWSORCH_E_SERVICE);
+    awsorch_sts_assume_role_input bad = AWSORCH_STS_ASSUME_ROLE_INPUT_INIT;
+    bad.role_arn = "arn:aws:iam::000000000000:role/etl";
+    bad.role_session_name = "no spaces allowed";
+    cr_expect_eq(awsorch_sts_assume_role(&role, c, &bad), AWSORCH_E_SERVICE);
     cr_expect_str_eq(awsorch_error_last()->service_code, "ValidationError");
     cr_expect_eq(awsorch_error_last()->attempts, 1, "a bad request is not retried");
     cr_expect_null(role);
